@@ -1,0 +1,68 @@
+package pinterest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
+
+// digest is a SHA-256 sum kept in binary form; it is hex-encoded only when the
+// wire JSON is written.
+type digest [sha256.Size]byte
+
+// HashValue returns the lowercase hex SHA-256 of s, exactly as Pinterest expects
+// it in the hashed user_data fields. It does not normalize s: use the Normalize
+// functions (or the UserData builder, which does both) for raw personal data.
+func HashValue(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// IsHashed reports whether s, once trimmed of surrounding white space, consists of
+// exactly 64 hexadecimal digits of either case, that is whether the SDK takes it
+// for a SHA-256 hash and sends it (lowercased) instead of hashing it again.
+func IsHashed(s string) bool {
+	_, ok := parseHash(strings.TrimSpace(s))
+	return ok
+}
+
+// parseHash decodes s when it is exactly 64 hex digits.
+func parseHash(s string) (digest, bool) {
+	var d digest
+	if len(s) != 2*sha256.Size {
+		return d, false
+	}
+	for i := 0; i < len(d); i++ {
+		hi, ok1 := unhex(s[2*i])
+		lo, ok2 := unhex(s[2*i+1])
+		if !ok1 || !ok2 {
+			return d, false
+		}
+		d[i] = hi<<4 | lo
+	}
+	return d, true
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// appendHex appends the lowercase hex form of d to dst.
+func (d *digest) appendHex(dst []byte) []byte {
+	const digits = "0123456789abcdef"
+	for _, b := range d {
+		dst = append(dst, digits[b>>4], digits[b&0x0f])
+	}
+	return dst
+}
+
+// String returns the lowercase hex form of d.
+func (d digest) String() string { return string(d.appendHex(make([]byte, 0, 64))) }
