@@ -1,0 +1,194 @@
+package pinterest
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrInvalidValue is matched (with errors.Is) by every *FieldError: a value that
+// cannot be normalized or validated.
+var ErrInvalidValue = errors.New("pinterest: invalid value")
+
+// FieldError reports an invalid value of one field. It names the field by its
+// wire path (for example "user_data.em" or "event_id") and says why the value
+// was refused, but never contains the value itself, so it is safe to log.
+type FieldError struct {
+	Field  string // wire path of the field, e.g. "user_data.ph"
+	Reason string // why the value was refused, e.g. "fewer than 7 digits"
+}
+
+// Error returns "pinterest: invalid <field>: <reason>".
+func (e *FieldError) Error() string {
+	return "pinterest: invalid " + e.Field + ": " + e.Reason
+}
+
+// Is reports whether target is ErrInvalidValue.
+func (e *FieldError) Is(target error) bool { return target == ErrInvalidValue }
+
+// fieldErr makes a *FieldError for a user_data field.
+func fieldErr(f Field, reason string) error {
+	return &FieldError{Field: "user_data." + string(f), Reason: reason}
+}
+
+// Sentinel errors, matched with errors.Is against the errors Send and the
+// Batcher return and the errors on each EventResult.
+var (
+	// ErrRateLimited: Pinterest answered 429 Too Many Requests.
+	ErrRateLimited = errors.New("pinterest: rate limited")
+	// ErrUnavailable: Pinterest answered 503 Service Unavailable.
+	ErrUnavailable = errors.New("pinterest: service unavailable")
+	// ErrServer: Pinterest answered another 5xx status.
+	ErrServer = errors.New("pinterest: server error")
+	// ErrUnauthorized: Pinterest answered 401: the token is missing, wrong or expired.
+	ErrUnauthorized = errors.New("pinterest: unauthorized")
+	// ErrForbidden: Pinterest answered 403: the token may not send for this ad account.
+	ErrForbidden = errors.New("pinterest: forbidden")
+	// ErrInvalidRequest: Pinterest answered 400 or 404: the request did not validate.
+	ErrInvalidRequest = errors.New("pinterest: invalid request")
+	// ErrNotAllProcessed: Pinterest answered 422: not all events were processed.
+	ErrNotAllProcessed = errors.New("pinterest: not all events processed")
+	// ErrMalformedResponse: the answer's body was not the JSON Pinterest sends
+	// (an HTML error page from a proxy, a truncated body...).
+	ErrMalformedResponse = errors.New("pinterest: malformed response")
+	// ErrEventRejected: Pinterest processed the request but failed this event;
+	// the *EventError says why.
+	ErrEventRejected = errors.New("pinterest: event rejected")
+	// ErrNoEvents: Send was called without events.
+	ErrNoEvents = errors.New("pinterest: no events")
+	// ErrQueueFull: a Batcher's queue is full (with WithNonBlockingAdd).
+	ErrQueueFull = errors.New("pinterest: queue full")
+	// ErrClosed: the Batcher is closed.
+	ErrClosed = errors.New("pinterest: batcher closed")
+)
+
+// APIError is an answer of Pinterest other than 200, or a 200 whose body could
+// not be read. Match it with errors.As; errors.Is matches it with the sentinel
+// of its status (ErrRateLimited for 429, ErrUnavailable for 503...).
+type APIError struct {
+	StatusCode int             // HTTP status
+	Code       int             // Pinterest's error code, e.g. 4196 (0 if the body had none)
+	Message    string          // Pinterest's message, or a description of an unreadable body
+	Details    json.RawMessage // the "details" object of a 422 answer, raw
+	RetryAfter time.Duration   // the Retry-After header, when present and valid
+	// Excerpt is the start of a body that was not the expected JSON (at most
+	// 64 bytes, control characters replaced), to help diagnose proxies and
+	// outages. Empty for well-formed answers.
+	Excerpt string
+}
+
+// Error returns one line: "pinterest: status 429, code 8: This request ...".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("pinterest: status ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Code != 0 {
+		b.WriteString(", code ")
+		b.WriteString(strconv.Itoa(e.Code))
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(oneLine(e.Message))
+	}
+	if e.Excerpt != "" {
+		b.WriteString(" (body starts ")
+		b.WriteString(strconv.Quote(e.Excerpt))
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Is matches the sentinel of the error's status. It only compares with this
+// package's sentinels.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrMalformedResponse:
+		return e.Excerpt != "" || (e.StatusCode == http.StatusOK)
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrUnavailable:
+		return e.StatusCode == http.StatusServiceUnavailable
+	case ErrServer:
+		return e.StatusCode >= 500 && e.StatusCode != http.StatusServiceUnavailable
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrInvalidRequest:
+		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusNotFound
+	case ErrNotAllProcessed:
+		return e.StatusCode == http.StatusUnprocessableEntity
+	}
+	return false
+}
+
+// EventError is Pinterest's verdict on one event it failed to process, with
+// its error_message.
+type EventError struct {
+	Message string // Pinterest's error_message, possibly empty
+}
+
+// Error returns "pinterest: event rejected: <message>".
+func (e *EventError) Error() string {
+	if e.Message == "" {
+		return ErrEventRejected.Error()
+	}
+	return ErrEventRejected.Error() + ": " + oneLine(e.Message)
+}
+
+// Is reports whether target is ErrEventRejected.
+func (e *EventError) Is(target error) bool { return target == ErrEventRejected }
+
+// SendError is returned by Send when some events were not processed. Each
+// failed event's own error is on its EventResult; SendError counts them and
+// unwraps to the distinct causes, so errors.Is(err, ErrRateLimited) and
+// errors.As(err, &apiErr) reach them.
+type SendError struct {
+	Total  int     // events given to Send
+	Failed int     // events not processed
+	Causes []error // distinct causes, in the order first met
+}
+
+// Error returns "pinterest: 3 of 10 events failed: <first cause> (+1 more cause)".
+func (e *SendError) Error() string {
+	s := "pinterest: " + strconv.Itoa(e.Failed) + " of " + strconv.Itoa(e.Total) + " events failed"
+	if len(e.Causes) > 0 {
+		s += ": " + e.Causes[0].Error()
+	}
+	if n := len(e.Causes) - 1; n == 1 {
+		s += " (+1 more cause)"
+	} else if n > 1 {
+		s += " (+" + strconv.Itoa(n) + " more causes)"
+	}
+	return s
+}
+
+// Unwrap returns the distinct causes.
+func (e *SendError) Unwrap() []error { return e.Causes }
+
+// oneLine keeps the first line of s.
+func oneLine(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// excerpt returns the start of a body for an error message: at most 64 bytes
+// of valid UTF-8, control characters replaced by spaces.
+func excerpt(b []byte) string {
+	const max = 64
+	if len(b) > max {
+		b = b[:max]
+	}
+	s := strings.ToValidUTF8(string(b), "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}

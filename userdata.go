@@ -1,0 +1,499 @@
+package pinterest
+
+import (
+	"crypto/sha256"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/capisdk/pinterest/internal/jsonw"
+)
+
+// hashedFields lists the hashed user_data fields in wire order, with the
+// normalizer of each. The index in this table is a field's id in UserData.
+var hashedFields = [...]struct {
+	field Field
+	norm  func(dst []byte, s string) ([]byte, string)
+}{
+	{FieldEmail, appendEmail},
+	{FieldPhone, nil}, // needs the default country calling code: see UserData.addPhone
+	{FieldGender, appendGender},
+	{FieldDateOfBirth, appendDOBString},
+	{FieldLastName, appendName},
+	{FieldFirstName, appendName},
+	{FieldCity, appendCity},
+	{FieldState, appendState},
+	{FieldZip, appendZip},
+	{FieldCountry, appendCountry},
+	{FieldExternalID, appendExternalID},
+	{FieldMobileAdID, appendMobileAdID},
+}
+
+// Ids of the hashed fields, indexes into hashedFields.
+const (
+	idEmail uint8 = iota
+	idPhone
+	idGender
+	idDateOfBirth
+	idLastName
+	idFirstName
+	idCity
+	idState
+	idZip
+	idCountry
+	idExternalID
+	idMobileAdID
+	numHashed
+)
+
+func hashedID(f Field) (uint8, bool) {
+	for i, h := range hashedFields {
+		if h.field == f {
+			return uint8(i), true
+		}
+	}
+	return 0, false
+}
+
+// entry is one hashed value of one field.
+type entry struct {
+	id  uint8
+	sum digest
+}
+
+// inlineEntries is how many hashed values a UserData holds without a further
+// allocation: enough for one value of every hashed field.
+const inlineEntries = int(numHashed)
+
+// UserData is the user_data of an event: who converted. Build it with
+// NewUserData (or Client.NewUserData) and the chainable setters, which take raw
+// personal data, normalize it (see the Normalize functions) and SHA-256 hash it
+// at once. A UserData keeps only the hashes, never the raw values, and its
+// String and GoString methods show field names and counts, never values.
+//
+// Setters take one or more values; values of one field are de-duplicated after
+// normalization, in order. A value of 64 hexadecimal digits is taken as an
+// existing hash and sent lowercased, not hashed again. A blank value is ignored.
+// An invalid value (an e-mail without @, a phone number of 3 digits...) is
+// dropped and a warning naming the field, never the value, is recorded: see
+// Warnings. The rest of the user data is kept.
+//
+// Pinterest requires at least one of: an e-mail, a mobile ad id, or the client
+// IP address together with the user agent (see MeetsMinimum).
+//
+// A UserData is not safe for concurrent modification; once built it may be
+// shared and read (sent, marshalled) from many goroutines.
+type UserData struct {
+	n        int
+	inline   [inlineEntries]entry
+	more     []entry
+	ip       netip.Addr
+	ua       string
+	clickID  string
+	partner  string
+	phoneCC  string
+	warnings []error
+}
+
+// NewUserData returns an empty UserData. Phone numbers are taken as
+// international; use DefaultPhoneCountryCode (or Client.NewUserData with the
+// client's WithDefaultPhoneCountryCode) for national numbers.
+func NewUserData() *UserData { return &UserData{} }
+
+func (u *UserData) entries() []entry {
+	if u.n <= inlineEntries {
+		return u.inline[:u.n]
+	}
+	return u.more
+}
+
+// put adds a hash unless the field already has it.
+func (u *UserData) put(id uint8, d digest) {
+	for _, e := range u.entries() {
+		if e.id == id && e.sum == d {
+			return
+		}
+	}
+	if u.n < inlineEntries {
+		u.inline[u.n] = entry{id, d}
+		u.n++
+		return
+	}
+	if u.n == inlineEntries {
+		u.more = append(make([]entry, 0, 2*inlineEntries), u.inline[:]...)
+	}
+	u.more = append(u.more, entry{id, d})
+	u.n++
+}
+
+func (u *UserData) warn(f Field, reason string) {
+	u.warnings = append(u.warnings, fieldErr(f, reason))
+}
+
+// add normalizes and hashes values of one hashed field.
+func (u *UserData) add(id uint8, values []string) *UserData {
+	for _, v := range values {
+		if d, ok := parseHash(strings.TrimSpace(v)); ok {
+			u.put(id, d)
+			continue
+		}
+		var buf [256]byte
+		var b []byte
+		var reason string
+		if id == idPhone {
+			b, reason = appendPhone(buf[:0], v, u.phoneCC)
+		} else {
+			b, reason = hashedFields[id].norm(buf[:0], v)
+		}
+		switch {
+		case reason != "":
+			u.warn(hashedFields[id].field, reason)
+		case len(b) > 0:
+			u.put(id, sha256.Sum256(b))
+		}
+	}
+	return u
+}
+
+// Email adds e-mail addresses (em). See NormalizeEmail.
+func (u *UserData) Email(values ...string) *UserData { return u.add(idEmail, values) }
+
+// Phone adds phone numbers (ph), with the default country calling code set by
+// DefaultPhoneCountryCode, if any. See NormalizePhone.
+func (u *UserData) Phone(values ...string) *UserData { return u.add(idPhone, values) }
+
+// DefaultPhoneCountryCode sets the country calling code ("1", "44", "+49")
+// prefixed to national phone numbers passed to Phone afterwards. An invalid
+// code is recorded as a warning and national numbers then keep their digits as
+// given.
+func (u *UserData) DefaultPhoneCountryCode(code string) *UserData {
+	cc, ok := parseCallingCode(code)
+	if !ok {
+		u.warn(FieldPhone, reasonPhoneCC)
+	}
+	u.phoneCC = cc
+	return u
+}
+
+// Gender adds genders (ge). See NormalizeGender.
+func (u *UserData) Gender(values ...string) *UserData { return u.add(idGender, values) }
+
+// DateOfBirth adds the calendar date of t (in t's own location) as a date of
+// birth (db). See FormatDateOfBirth.
+func (u *UserData) DateOfBirth(t time.Time) *UserData {
+	var buf [8]byte
+	y, m, d := t.Date()
+	b, reason := appendDate(buf[:0], y, int(m), d)
+	if reason != "" {
+		u.warn(FieldDateOfBirth, reason)
+		return u
+	}
+	u.put(idDateOfBirth, sha256.Sum256(b))
+	return u
+}
+
+// DateOfBirthString adds dates of birth (db) given as year-first text, such as
+// "1990-07-04". See NormalizeDateOfBirth.
+func (u *UserData) DateOfBirthString(values ...string) *UserData {
+	return u.add(idDateOfBirth, values)
+}
+
+// FirstName adds first names (fn). See NormalizeFirstName.
+func (u *UserData) FirstName(values ...string) *UserData { return u.add(idFirstName, values) }
+
+// LastName adds last names (ln). See NormalizeLastName.
+func (u *UserData) LastName(values ...string) *UserData { return u.add(idLastName, values) }
+
+// City adds cities (ct). See NormalizeCity.
+func (u *UserData) City(values ...string) *UserData { return u.add(idCity, values) }
+
+// State adds states or provinces (st). See NormalizeState.
+func (u *UserData) State(values ...string) *UserData { return u.add(idState, values) }
+
+// Zip adds postal codes (zp). See NormalizeZip.
+func (u *UserData) Zip(values ...string) *UserData { return u.add(idZip, values) }
+
+// Country adds countries (country). See NormalizeCountry.
+func (u *UserData) Country(values ...string) *UserData { return u.add(idCountry, values) }
+
+// ExternalID adds the advertiser's own ids for the user (external_id), such as
+// a customer or loyalty number. See NormalizeExternalID.
+func (u *UserData) ExternalID(values ...string) *UserData { return u.add(idExternalID, values) }
+
+// MobileAdID adds mobile advertising ids, GAIDs or IDFAs (hashed_maids). See
+// NormalizeMobileAdID.
+func (u *UserData) MobileAdID(values ...string) *UserData { return u.add(idMobileAdID, values) }
+
+// Hashed adds values that the caller has already normalized and hashed, to a
+// hashed field (FieldEmail ... FieldMobileAdID). Each must be 64 hexadecimal
+// digits; it is sent lowercased. Anything else is dropped with a warning.
+func (u *UserData) Hashed(field Field, hashes ...string) *UserData {
+	id, ok := hashedID(field)
+	if !ok {
+		u.warnings = append(u.warnings, &FieldError{Field: "user_data." + string(field), Reason: "not a hashed field"})
+		return u
+	}
+	for _, h := range hashes {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			continue
+		}
+		d, ok := parseHash(h)
+		if !ok {
+			u.warn(field, reasonHashExpected)
+			continue
+		}
+		u.put(id, d)
+	}
+	return u
+}
+
+// Add adds raw values to any user_data field, normalized by that field's rules.
+// It is the generic form of the named setters, handy when the field comes from
+// data (a CSV column, say). For the single-valued plain fields (client IP, user
+// agent, click id, partner id) the last value wins.
+func (u *UserData) Add(field Field, values ...string) *UserData {
+	if id, ok := hashedID(field); ok {
+		return u.add(id, values)
+	}
+	for _, v := range values {
+		switch field {
+		case FieldClientIP:
+			u.ClientIP(v)
+		case FieldUserAgent:
+			u.UserAgent(v)
+		case FieldClickID:
+			u.ClickID(v)
+		case FieldPartnerID:
+			u.PartnerID(v)
+		default:
+			u.warnings = append(u.warnings, &FieldError{Field: "user_data." + string(field), Reason: "unknown field"})
+			return u
+		}
+	}
+	return u
+}
+
+// ClientIP sets the user's IP address (client_ip_address, sent as plain text).
+// It accepts the forms of http.Request.RemoteAddr; see ParseClientIP. An invalid
+// address is dropped with a warning.
+func (u *UserData) ClientIP(addr string) *UserData {
+	a, reason := parseIP(addr)
+	if reason != "" {
+		u.warn(FieldClientIP, reason)
+		return u
+	}
+	if a.IsValid() {
+		u.ip = a
+	}
+	return u
+}
+
+// ClientAddr sets the user's IP address from a parsed address.
+func (u *UserData) ClientAddr(a netip.Addr) *UserData {
+	a = a.WithZone("").Unmap()
+	if !a.IsValid() || a.IsUnspecified() {
+		u.warn(FieldClientIP, reasonIPUnspec)
+		return u
+	}
+	u.ip = a
+	return u
+}
+
+// UserAgent sets the user agent of the user's browser or app
+// (client_user_agent, sent as plain text, trimmed, at most MaxUserAgentLength
+// bytes).
+func (u *UserData) UserAgent(ua string) *UserData {
+	u.ua = u.plain(FieldUserAgent, ua, MaxUserAgentLength, u.ua)
+	return u
+}
+
+// ClickID sets the Pinterest click id (click_id, sent as plain text): the value
+// of the _epik cookie on your domain, or of the epik query parameter of the
+// landing URL.
+func (u *UserData) ClickID(id string) *UserData {
+	u.clickID = u.plain(FieldClickID, id, MaxValueLength, u.clickID)
+	return u
+}
+
+// PartnerID sets a third-party partner's visitor id, such as a RampID
+// (partner_id, sent as plain text).
+func (u *UserData) PartnerID(id string) *UserData {
+	u.partner = u.plain(FieldPartnerID, id, MaxValueLength, u.partner)
+	return u
+}
+
+func (u *UserData) plain(f Field, v string, max int, old string) string {
+	v, reason := plainValue(v, max)
+	switch {
+	case reason != "":
+		u.warn(f, reason)
+		return old
+	case v == "":
+		return old
+	}
+	return v
+}
+
+// Count returns how many values field holds: the number of distinct hashes of a
+// hashed field, or 0 or 1 for the plain fields.
+func (u *UserData) Count(field Field) int {
+	if u == nil {
+		return 0
+	}
+	if id, ok := hashedID(field); ok {
+		n := 0
+		for _, e := range u.entries() {
+			if e.id == id {
+				n++
+			}
+		}
+		return n
+	}
+	var set bool
+	switch field {
+	case FieldClientIP:
+		set = u.ip.IsValid()
+	case FieldUserAgent:
+		set = u.ua != ""
+	case FieldClickID:
+		set = u.clickID != ""
+	case FieldPartnerID:
+		set = u.partner != ""
+	}
+	if set {
+		return 1
+	}
+	return 0
+}
+
+// MeetsMinimum reports whether the user data carries what Pinterest requires of
+// every event: an e-mail, a mobile ad id, or the client IP address together with
+// the user agent.
+func (u *UserData) MeetsMinimum() bool {
+	if u == nil {
+		return false
+	}
+	if u.ip.IsValid() && u.ua != "" {
+		return true
+	}
+	for _, e := range u.entries() {
+		if e.id == idEmail || e.id == idMobileAdID {
+			return true
+		}
+	}
+	return false
+}
+
+// Warnings returns one *FieldError for each value that was dropped as invalid,
+// in the order the values were given. The errors name the field and the reason,
+// never the value.
+func (u *UserData) Warnings() []error {
+	if u == nil || len(u.warnings) == 0 {
+		return nil
+	}
+	return append([]error(nil), u.warnings...)
+}
+
+// MarshalJSON returns the user_data object exactly as it is sent: hashed fields
+// as arrays of lowercase hex SHA-256, the plain fields as strings, empty fields
+// left out.
+func (u *UserData) MarshalJSON() ([]byte, error) {
+	return u.AppendJSON(make([]byte, 0, u.jsonSize())), nil
+}
+
+// jsonSize estimates the encoded size, to allocate once.
+func (u *UserData) jsonSize() int {
+	if u == nil {
+		return 2
+	}
+	return 2 + u.n*(64+3) + int(numHashed)*16 + len(u.ua) + len(u.clickID) + len(u.partner) + 128
+}
+
+// AppendJSON appends the user_data object, as MarshalJSON returns it, to dst.
+func (u *UserData) AppendJSON(dst []byte) []byte {
+	dst = append(dst, '{')
+	if u == nil {
+		return append(dst, '}')
+	}
+	first := true
+	es := u.entries()
+	var seen [numHashed]int
+	for _, e := range es {
+		seen[e.id]++
+	}
+	for id := range numHashed {
+		if seen[id] == 0 {
+			continue
+		}
+		dst = jsonw.Key(dst, string(hashedFields[id].field), first)
+		first = false
+		dst = append(dst, '[')
+		k := 0
+		for i := range es {
+			if es[i].id != id {
+				continue
+			}
+			if k > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, '"')
+			dst = es[i].sum.appendHex(dst)
+			dst = append(dst, '"')
+			k++
+		}
+		dst = append(dst, ']')
+	}
+	if u.ip.IsValid() {
+		dst = jsonw.Key(dst, string(FieldClientIP), first)
+		first = false
+		dst = append(dst, '"')
+		dst = u.ip.AppendTo(dst)
+		dst = append(dst, '"')
+	}
+	for _, p := range [...]struct {
+		f Field
+		v string
+	}{{FieldUserAgent, u.ua}, {FieldClickID, u.clickID}, {FieldPartnerID, u.partner}} {
+		if p.v != "" {
+			dst = jsonw.Key(dst, string(p.f), first)
+			first = false
+			dst = jsonw.String(dst, p.v)
+		}
+	}
+	return append(dst, '}')
+}
+
+// String describes the user data by field names and counts, never values, for
+// example "pinterest.UserData{em:1 ph:2 client_ip_address:1 warnings:1}".
+func (u *UserData) String() string {
+	if u == nil {
+		return "pinterest.UserData(nil)"
+	}
+	b := []byte("pinterest.UserData{")
+	sep := false
+	item := func(name string, n int) {
+		if n == 0 {
+			return
+		}
+		if sep {
+			b = append(b, ' ')
+		}
+		sep = true
+		b = append(b, name...)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	for _, h := range hashedFields {
+		item(string(h.field), u.Count(h.field))
+	}
+	for _, f := range [...]Field{FieldClientIP, FieldUserAgent, FieldClickID, FieldPartnerID} {
+		item(string(f), u.Count(f))
+	}
+	item("warnings", len(u.warnings))
+	return string(append(b, '}'))
+}
+
+// GoString is String, so that %#v shows no values either.
+func (u *UserData) GoString() string { return u.String() }
