@@ -1,0 +1,833 @@
+package pinterest
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/capisdk/pinterest/internal/jsonw"
+)
+
+// EventName is the type of a conversion event (event_name). The constants are
+// the 22 names of API 5.28. A name newer than this SDK can be used as
+// EventName("new_name"): it is checked only for its form (lowercase letters,
+// digits and underscores) and sent, and Pinterest's verdict is reported.
+type EventName string
+
+// The event names of API 5.28.
+const (
+	EventAddPaymentInfo    EventName = "add_payment_info"
+	EventAddToCart         EventName = "add_to_cart"
+	EventAddToWishlist     EventName = "add_to_wishlist"
+	EventAppInstall        EventName = "app_install"
+	EventAppOpen           EventName = "app_open"
+	EventCheckout          EventName = "checkout"
+	EventContact           EventName = "contact"
+	EventCustom            EventName = "custom"
+	EventCustomizeProduct  EventName = "customize_product"
+	EventFindLocation      EventName = "find_location"
+	EventInitiateCheckout  EventName = "initiate_checkout"
+	EventLead              EventName = "lead"
+	EventPageVisit         EventName = "page_visit"
+	EventSchedule          EventName = "schedule"
+	EventSearch            EventName = "search"
+	EventSignup            EventName = "signup"
+	EventStartTrial        EventName = "start_trial"
+	EventSubmitApplication EventName = "submit_application"
+	EventSubscribe         EventName = "subscribe"
+	EventViewCategory      EventName = "view_category"
+	EventViewContent       EventName = "view_content"
+	EventWatchVideo        EventName = "watch_video"
+)
+
+// EventNames returns the 22 event names this SDK knows, in alphabetical order.
+func EventNames() []EventName {
+	return []EventName{
+		EventAddPaymentInfo, EventAddToCart, EventAddToWishlist, EventAppInstall,
+		EventAppOpen, EventCheckout, EventContact, EventCustom, EventCustomizeProduct,
+		EventFindLocation, EventInitiateCheckout, EventLead, EventPageVisit,
+		EventSchedule, EventSearch, EventSignup, EventStartTrial,
+		EventSubmitApplication, EventSubscribe, EventViewCategory, EventViewContent,
+		EventWatchVideo,
+	}
+}
+
+// Known reports whether n is one of the 22 names of API 5.28.
+func (n EventName) Known() bool {
+	for _, k := range EventNames() {
+		if n == k {
+			return true
+		}
+	}
+	return false
+}
+
+// wellFormed reports whether n looks like an event name: 1 to 64 lowercase
+// ASCII letters, digits and underscores, starting with a letter.
+func (n EventName) wellFormed() bool {
+	if len(n) == 0 || len(n) > 64 || n[0] < 'a' || n[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// ActionSource is where the conversion happened (action_source).
+type ActionSource string
+
+// The four action sources Pinterest accepts.
+const (
+	SourceWeb        ActionSource = "web"
+	SourceAppAndroid ActionSource = "app_android"
+	SourceAppIOS     ActionSource = "app_ios"
+	SourceOffline    ActionSource = "offline"
+)
+
+func (s ActionSource) valid() bool {
+	switch s {
+	case SourceWeb, SourceAppAndroid, SourceAppIOS, SourceOffline:
+		return true
+	}
+	return false
+}
+
+// Limits checked locally, so that one bad event fails alone instead of making
+// Pinterest reject its whole request.
+const (
+	// MaxContents is the most content items (and content ids) an event may carry.
+	MaxContents = 1000
+	// MaxEventAge is how old an event may be before the SDK warns that
+	// Pinterest may not attribute it (third-party documentation gives 7 days).
+	MaxEventAge = 7 * 24 * time.Hour
+	// MaxClockSkew is how far in the future an event time may lie; later times
+	// fail locally.
+	MaxClockSkew = time.Hour
+)
+
+// CustomData is the custom_data of an event: what was bought, for how much.
+// Every field is optional; zero values are left out of the request. Money
+// values are decimal strings, as Pinterest parses them as doubles: build them
+// with FormatMinorUnits or FormatAmount rather than fmt, to avoid float
+// surprises such as "0.30000000000000004".
+type CustomData struct {
+	Currency        string    // ISO 4217 code, e.g. "USD"; defaults to the ad account's currency
+	Value           string    // total value, a non-negative decimal number such as "72.39"
+	ContentIDs      []string  // product ids
+	Contents        []Content // products with price and quantity (at most MaxContents)
+	NumItems        int64     // total number of items
+	OrderID         string    // order id; helps Pinterest de-duplicate
+	SearchString    string    // the search query, for search events
+	ContentName     string    // name of the page or product
+	ContentCategory string    // category of the content
+	ContentBrand    string    // brand of the content
+	// OptOutType flags privacy-law opt-outs, comma-separated; "LDP" asks for
+	// Limited Data Processing (see OptOutLDP).
+	OptOutType   string
+	PredictedLTV string // predicted lifetime value of the user, a decimal number
+	// NP is the named partner. Pinterest reserves it for internal use: do not set
+	// it unless Pinterest told you to.
+	NP string
+	// ExternalMeasurementID and ExternalMeasurementVendorID are to be used only
+	// when Pinterest instructs so.
+	ExternalMeasurementID       string
+	ExternalMeasurementVendorID int64
+}
+
+// OptOutLDP is the CustomData.OptOutType value that asks Pinterest for Limited
+// Data Processing of the event (US state privacy laws).
+const OptOutLDP = "LDP"
+
+// Content is one product of CustomData.Contents.
+type Content struct {
+	ID           string // product id
+	ItemPrice    string // unit price before discounts, a non-negative decimal number
+	Quantity     int64  // how many
+	ItemName     string // product name
+	ItemCategory string // product category
+	ItemBrand    string // product brand
+	// ItemBrandID is the brand id of the product. It was added in API 5.28;
+	// leave it empty for servers of older versions, which reject unknown fields.
+	ItemBrandID string
+}
+
+// AppInfo is the app_info object (API 5.16 and later): the app that sent the
+// event. Zero values are left out.
+type AppInfo struct {
+	AppID          string    // id in the app store, at most 200 bytes
+	AppName        string    // at most 200 bytes
+	AppPackageName string    // e.g. "com.company.app", at most 200 bytes
+	AppStore       string    // e.g. "Google Play Store", at most 100 bytes
+	AppVersion     string    // at most 100 bytes
+	InstallTime    time.Time // when the app was installed
+	UserAgent      string    // at most 16384 bytes
+	WindowHeight   int       // viewport height, 0 to 30720
+	WindowWidth    int       // viewport width, 0 to 30720
+}
+
+// DeviceInfo is the device_info object (API 5.16 and later): the user's
+// device. Zero values are left out; the enumerations have constants.
+type DeviceInfo struct {
+	BatteryLevel             int      // percent, 0 to 100
+	Brand                    string   // at most 100 bytes
+	Carrier                  string   // at most 100 bytes
+	CPUCores                 int      // 0 to 1152
+	ExternalStorageFreeSpace int      // GB, 0 to 1048576
+	ExternalStorageSize      int      // GB, 0 to 1048576
+	FormFactor               string   // one of the FormFactor constants
+	KernelVersion            string   // at most 100 bytes
+	Languages                []string // ISO 639-1 codes, at most 100
+	Locale                   string   // BCP 47, at most 35 bytes
+	Model                    string   // at most 100 bytes
+	NetworkType              string   // one of the Network constants
+	OSFamily                 string   // one of the OS constants
+	OSName                   string   // at most 100 bytes
+	OSReleaseName            string   // at most 100 bytes
+	OSVersion                string   // at most 100 bytes
+	ScreenDensity            int      // PPI, 0 to 100000
+	ScreenHeight             int      // pixels, 0 to 30720
+	ScreenWidth              int      // pixels, 0 to 30720
+	StorageFreeSpace         int      // GB, 0 to 1048576
+	StorageSize              int      // GB, 0 to 1048576
+	Timezone                 string   // at most 40 bytes
+	TimezoneAbbr             string   // at most 5 bytes
+	Type                     string   // at most 100 bytes
+}
+
+// Values of DeviceInfo.FormFactor.
+const (
+	FormFactorDesktop    = "desktop"
+	FormFactorLaptop     = "laptop"
+	FormFactorCellphone  = "cellphone"
+	FormFactorTablet     = "tablet"
+	FormFactorSmartwatch = "smartwatch"
+	FormFactorTV         = "tv"
+	FormFactorVR         = "vr"
+	FormFactorConsole    = "console"
+	FormFactorOther      = "other"
+)
+
+// Values of DeviceInfo.NetworkType.
+const (
+	NetworkWifi       = "wifi"
+	NetworkCellular2G = "cellular_2g"
+	NetworkCellular3G = "cellular_3g"
+	NetworkCellular4G = "cellular_4g"
+	NetworkCellular5G = "cellular_5g"
+	NetworkCellular6G = "cellular_6g"
+	NetworkEthernet   = "ethernet"
+	NetworkUnknown    = "unknown"
+)
+
+// Values of DeviceInfo.OSFamily.
+const (
+	OSIOS     = "ios"
+	OSAndroid = "android"
+	OSMacOS   = "macos"
+	OSWindows = "windows"
+	OSLinux   = "linux"
+	OSBSD     = "bsd"
+	OSOther   = "other"
+)
+
+// Event is one conversion event. Build it with NewEvent and the chainable
+// setters, then hand it to Client.Send or Batcher.Add. Setters never fail:
+// problems are collected and the event fails locally when sent, with an error
+// naming the field, while the other events of the call are still sent.
+//
+// An Event must not be modified while it is being sent; it may be sent again
+// afterwards (Pinterest de-duplicates by event id).
+type Event struct {
+	name        EventName
+	source      ActionSource
+	id          string
+	time        int64 // Unix seconds
+	url         string
+	user        *UserData
+	custom      *CustomData
+	optOut      int8 // 0 unset, 1 false, 2 true
+	partnerName string
+	language    string
+	appID       string
+	appName     string
+	appVersion  string
+	devBrand    string
+	devCarrier  string
+	devModel    string
+	devType     string
+	osVersion   string
+	wifi        int8 // 0 unset, 1 false, 2 true
+	appInfo     *AppInfo
+	deviceInfo  *DeviceInfo
+}
+
+// NewEvent starts an event of the given name and action source, happening now.
+// Set its id with ID: Pinterest requires one, and uses it to de-duplicate
+// against the Pinterest Tag, so it must be the same id the Tag sent.
+func NewEvent(name EventName, source ActionSource) *Event {
+	return &Event{name: name, source: source, time: time.Now().Unix()}
+}
+
+// ID sets the event id (event_id), which Pinterest requires and de-duplicates on.
+func (e *Event) ID(id string) *Event { e.id = id; return e }
+
+// At sets when the event happened (event_time, sent in Unix seconds).
+func (e *Event) At(t time.Time) *Event { e.time = t.Unix(); return e }
+
+// URL sets the page where a web event happened (event_source_url).
+func (e *Event) URL(u string) *Event { e.url = u; return e }
+
+// User sets who converted (user_data). It is required.
+func (e *Event) User(u *UserData) *Event { e.user = u; return e }
+
+// Custom sets the custom data (custom_data). The struct is copied.
+func (e *Event) Custom(c CustomData) *Event { e.custom = &c; return e }
+
+// OptOut tells whether the user opted out of tracking (opt_out). For web and
+// offline events it is the user's opt-out of web conversion tracking; for app
+// events, whether Limit Ad Tracking (iOS) or the Ads Personalization opt-out
+// (Android) is on.
+func (e *Event) OptOut(optedOut bool) *Event { e.optOut = tristate(optedOut); return e }
+
+// PartnerName names the third party sending for the advertiser (partner_name),
+// by Pinterest's convention "ss-partnername", lowercase.
+func (e *Event) PartnerName(name string) *Event { e.partnerName = name; return e }
+
+// Language sets the user's language as a two-letter ISO 639-1 code (language).
+func (e *Event) Language(code string) *Event { e.language = code; return e }
+
+// App sets the app_info object.
+func (e *Event) App(info AppInfo) *Event { e.appInfo = &info; return e }
+
+// Device sets the device_info object.
+func (e *Event) Device(info DeviceInfo) *Event { e.deviceInfo = &info; return e }
+
+// AppID sets the legacy top-level app_id: the app store id of the app.
+func (e *Event) AppID(id string) *Event { e.appID = id; return e }
+
+// AppName sets the legacy top-level app_name.
+func (e *Event) AppName(name string) *Event { e.appName = name; return e }
+
+// AppVersion sets the legacy top-level app_version.
+func (e *Event) AppVersion(v string) *Event { e.appVersion = v; return e }
+
+// DeviceBrand sets the legacy top-level device_brand, e.g. "Apple".
+func (e *Event) DeviceBrand(b string) *Event { e.devBrand = b; return e }
+
+// DeviceCarrier sets the legacy top-level device_carrier, e.g. "T-Mobile".
+func (e *Event) DeviceCarrier(c string) *Event { e.devCarrier = c; return e }
+
+// DeviceModel sets the legacy top-level device_model, e.g. "iPhone X".
+func (e *Event) DeviceModel(m string) *Event { e.devModel = m; return e }
+
+// DeviceType sets the legacy top-level device_type, e.g. "iPhone".
+func (e *Event) DeviceType(t string) *Event { e.devType = t; return e }
+
+// OSVersion sets the legacy top-level os_version, e.g. "12.1.4".
+func (e *Event) OSVersion(v string) *Event { e.osVersion = v; return e }
+
+// Wifi tells whether the device was on wifi (wifi).
+func (e *Event) Wifi(on bool) *Event { e.wifi = tristate(on); return e }
+
+func tristate(b bool) int8 {
+	if b {
+		return 2
+	}
+	return 1
+}
+
+// EventID returns the event id.
+func (e *Event) EventID() string { return e.id }
+
+// Name returns the event name.
+func (e *Event) Name() EventName { return e.name }
+
+// Source returns the action source.
+func (e *Event) Source() ActionSource { return e.source }
+
+// Time returns when the event happened, to the second.
+func (e *Event) Time() time.Time { return time.Unix(e.time, 0) }
+
+// UserData returns the event's user data (nil if none was set).
+func (e *Event) UserData() *UserData { return e.user }
+
+// String describes the event without personal data: name, source, id and the
+// user data's field counts.
+func (e *Event) String() string {
+	if e == nil {
+		return "pinterest.Event(nil)"
+	}
+	return "pinterest.Event{" + string(e.name) + " " + string(e.source) + " id=" + strconv.Quote(e.id) + " " + e.user.String() + "}"
+}
+
+// eventErr makes a *FieldError for an event field.
+func eventErr(field, reason string) error { return &FieldError{Field: field, Reason: reason} }
+
+// validate checks an event locally, as Pinterest's schema and rules would, and
+// returns the first problem, or nil. now is the current time. warnings gets
+// notes that do not fail the event.
+func (e *Event) validate(now time.Time) (err error, warnings []string) {
+	if e == nil {
+		return eventErr("event", "nil event"), nil
+	}
+	switch {
+	case e.name == "":
+		return eventErr("event_name", "missing"), nil
+	case !e.name.wellFormed():
+		return eventErr("event_name", "not lowercase letters, digits and underscores, at most 64"), nil
+	case e.source == "":
+		return eventErr("action_source", "missing"), nil
+	case !e.source.valid():
+		return eventErr("action_source", "not web, app_android, app_ios or offline"), nil
+	case strings.TrimSpace(e.id) == "":
+		return eventErr("event_id", "missing: Pinterest needs it to de-duplicate"), nil
+	case !validText(e.id, MaxValueLength):
+		return eventErr("event_id", "not valid UTF-8 text of at most 1024 bytes"), nil
+	case e.time <= 0:
+		return eventErr("event_time", "missing or before 1970"), nil
+	case e.time > now.Add(MaxClockSkew).Unix():
+		return eventErr("event_time", "more than an hour in the future"), nil
+	case e.user == nil:
+		return eventErr("user_data", "missing"), nil
+	case !e.user.MeetsMinimum():
+		return eventErr("user_data", "needs an e-mail, a mobile ad id, or the client IP address with the user agent"), nil
+	}
+	if e.time < now.Add(-MaxEventAge).Unix() {
+		warnings = append(warnings, "event_time: older than 7 days; Pinterest may not attribute it")
+	}
+	if !e.name.Known() {
+		warnings = append(warnings, "event_name: not one of the 22 names of API 5.28; sent as given")
+	}
+	for _, s := range [...]struct{ field, v string }{
+		{"event_source_url", e.url}, {"partner_name", e.partnerName}, {"language", e.language},
+		{"app_id", e.appID}, {"app_name", e.appName}, {"app_version", e.appVersion},
+		{"device_brand", e.devBrand}, {"device_carrier", e.devCarrier}, {"device_model", e.devModel},
+		{"device_type", e.devType}, {"os_version", e.osVersion},
+	} {
+		if !validText(s.v, 8192) {
+			return eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes"), nil
+		}
+	}
+	if err := e.custom.validate(); err != nil {
+		return err, nil
+	}
+	if err := e.appInfo.validate(); err != nil {
+		return err, nil
+	}
+	if err := e.deviceInfo.validate(); err != nil {
+		return err, nil
+	}
+	return nil, warnings
+}
+
+// validText reports whether s is valid UTF-8 of at most max bytes.
+func validText(s string, max int) bool { return len(s) <= max && utf8.ValidString(s) }
+
+// validDecimal reports whether s is a finite, non-negative decimal number.
+func validDecimal(s string) bool {
+	if s == "" || len(s) > 64 || s[0] == '+' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+') {
+			return false // refuses "Inf", "NaN", hex floats and underscores
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return err == nil && f >= 0 && !math.IsInf(f, 0)
+}
+
+func (c *CustomData) validate() error {
+	if c == nil {
+		return nil
+	}
+	if c.Value != "" && !validDecimal(c.Value) {
+		return eventErr("custom_data.value", "not a non-negative decimal number")
+	}
+	if c.PredictedLTV != "" && !validDecimal(c.PredictedLTV) {
+		return eventErr("custom_data.predicted_ltv", "not a non-negative decimal number")
+	}
+	if c.NumItems < 0 {
+		return eventErr("custom_data.num_items", "negative")
+	}
+	if c.ExternalMeasurementVendorID < 0 {
+		return eventErr("custom_data.external_measurement_vendor_id", "negative")
+	}
+	if len(c.Contents) > MaxContents {
+		return eventErr("custom_data.contents", "more than 1000 items")
+	}
+	if len(c.ContentIDs) > MaxContents {
+		return eventErr("custom_data.content_ids", "more than 1000 items")
+	}
+	if c.Currency != "" && !isCurrency(c.Currency) {
+		return eventErr("custom_data.currency", "not a 3-letter ISO 4217 code")
+	}
+	for _, s := range [...]struct{ field, v string }{
+		{"custom_data.order_id", c.OrderID}, {"custom_data.search_string", c.SearchString},
+		{"custom_data.content_name", c.ContentName}, {"custom_data.content_category", c.ContentCategory},
+		{"custom_data.content_brand", c.ContentBrand}, {"custom_data.opt_out_type", c.OptOutType},
+		{"custom_data.np", c.NP}, {"custom_data.external_measurement_id", c.ExternalMeasurementID},
+	} {
+		if !validText(s.v, 8192) {
+			return eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes")
+		}
+	}
+	for _, id := range c.ContentIDs {
+		if !validText(id, 8192) {
+			return eventErr("custom_data.content_ids", "not valid UTF-8 text of at most 8192 bytes")
+		}
+	}
+	for i := range c.Contents {
+		it := &c.Contents[i]
+		if it.ItemPrice != "" && !validDecimal(it.ItemPrice) {
+			return eventErr("custom_data.contents.item_price", "not a non-negative decimal number")
+		}
+		if it.Quantity < 0 {
+			return eventErr("custom_data.contents.quantity", "negative")
+		}
+		for _, s := range [...]string{it.ID, it.ItemName, it.ItemCategory, it.ItemBrand, it.ItemBrandID} {
+			if !validText(s, 8192) {
+				return eventErr("custom_data.contents", "not valid UTF-8 text of at most 8192 bytes")
+			}
+		}
+	}
+	return nil
+}
+
+func isCurrency(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if c := s[i]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+type textLimit struct {
+	field string
+	v     string
+	max   int
+}
+
+type intRange struct {
+	field    string
+	v        int
+	min, max int
+}
+
+func checkLimits(texts []textLimit, ints []intRange) error {
+	for _, t := range texts {
+		if !validText(t.v, t.max) {
+			return eventErr(t.field, "not valid UTF-8 text of at most "+strconv.Itoa(t.max)+" bytes")
+		}
+	}
+	for _, n := range ints {
+		if n.v < n.min || n.v > n.max {
+			return eventErr(n.field, "out of range "+strconv.Itoa(n.min)+" to "+strconv.Itoa(n.max))
+		}
+	}
+	return nil
+}
+
+func (a *AppInfo) validate() error {
+	if a == nil {
+		return nil
+	}
+	if !a.InstallTime.IsZero() && a.InstallTime.Unix() < 0 {
+		return eventErr("app_info.install_time", "before 1970")
+	}
+	return checkLimits([]textLimit{
+		{"app_info.app_id", a.AppID, 200}, {"app_info.app_name", a.AppName, 200},
+		{"app_info.app_package_name", a.AppPackageName, 200}, {"app_info.app_store", a.AppStore, 100},
+		{"app_info.app_version", a.AppVersion, 100}, {"app_info.user_agent", a.UserAgent, 16384},
+	}, []intRange{
+		{"app_info.window_height", a.WindowHeight, 0, 30720}, {"app_info.window_width", a.WindowWidth, 0, 30720},
+	})
+}
+
+func (d *DeviceInfo) validate() error {
+	if d == nil {
+		return nil
+	}
+	if !oneOf(d.FormFactor, FormFactorDesktop, FormFactorLaptop, FormFactorCellphone, FormFactorTablet,
+		FormFactorSmartwatch, FormFactorTV, FormFactorVR, FormFactorConsole, FormFactorOther) {
+		return eventErr("device_info.form_factor", "not one of the FormFactor values")
+	}
+	if !oneOf(d.NetworkType, NetworkWifi, NetworkCellular2G, NetworkCellular3G, NetworkCellular4G,
+		NetworkCellular5G, NetworkCellular6G, NetworkEthernet, NetworkUnknown) {
+		return eventErr("device_info.network_type", "not one of the Network values")
+	}
+	if !oneOf(d.OSFamily, OSIOS, OSAndroid, OSMacOS, OSWindows, OSLinux, OSBSD, OSOther) {
+		return eventErr("device_info.os_family", "not one of the OS values")
+	}
+	if len(d.Languages) > 100 {
+		return eventErr("device_info.languages", "more than 100 items")
+	}
+	for _, l := range d.Languages {
+		if !validText(l, 35) {
+			return eventErr("device_info.languages", "not valid UTF-8 text of at most 35 bytes")
+		}
+	}
+	const gb = 1048576
+	return checkLimits([]textLimit{
+		{"device_info.brand", d.Brand, 100}, {"device_info.carrier", d.Carrier, 100},
+		{"device_info.kernel_version", d.KernelVersion, 100}, {"device_info.locale", d.Locale, 35},
+		{"device_info.model", d.Model, 100}, {"device_info.os_name", d.OSName, 100},
+		{"device_info.os_release_name", d.OSReleaseName, 100}, {"device_info.os_version", d.OSVersion, 100},
+		{"device_info.timezone", d.Timezone, 40}, {"device_info.timezone_abbr", d.TimezoneAbbr, 5},
+		{"device_info.type", d.Type, 100},
+	}, []intRange{
+		{"device_info.battery_level", d.BatteryLevel, 0, 100}, {"device_info.cpu_cores", d.CPUCores, 0, 1152},
+		{"device_info.external_storage_free_space", d.ExternalStorageFreeSpace, 0, gb},
+		{"device_info.external_storage_size", d.ExternalStorageSize, 0, gb},
+		{"device_info.screen_density", d.ScreenDensity, 0, 100000},
+		{"device_info.screen_height", d.ScreenHeight, 0, 30720}, {"device_info.screen_width", d.ScreenWidth, 0, 30720},
+		{"device_info.storage_free_space", d.StorageFreeSpace, 0, gb}, {"device_info.storage_size", d.StorageSize, 0, gb},
+	})
+}
+
+func oneOf(v string, allowed ...string) bool {
+	if v == "" {
+		return true
+	}
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+// FormatMinorUnits formats an amount given in minor units (cents) as the
+// decimal string Pinterest expects, exactly: FormatMinorUnits(7239, 2) is
+// "72.39", FormatMinorUnits(5, 2) is "0.05", FormatMinorUnits(1500, 0) is
+// "1500". decimals is the currency's exponent (2 for USD and EUR, 0 for JPY, 3
+// for KWD); values outside 0 to 18 are clamped.
+func FormatMinorUnits(amount int64, decimals int) string {
+	decimals = max(0, min(decimals, 18))
+	neg := amount < 0
+	u := uint64(amount)
+	if neg {
+		u = -u
+	}
+	digits := strconv.FormatUint(u, 10)
+	if decimals > 0 {
+		if len(digits) <= decimals {
+			digits = strings.Repeat("0", decimals-len(digits)+1) + digits
+		}
+		digits = digits[:len(digits)-decimals] + "." + digits[len(digits)-decimals:]
+	}
+	if neg {
+		return "-" + digits
+	}
+	return digits
+}
+
+// FormatAmount formats a floating-point amount rounded to decimals places
+// (clamped to 0 to 18) without trailing zeros: FormatAmount(72.39, 2) is
+// "72.39", FormatAmount(0.1+0.2, 2) is "0.3", FormatAmount(19.999, 2) is "20".
+// Prefer FormatMinorUnits when the amount is already in integer minor units.
+func FormatAmount(v float64, decimals int) string {
+	decimals = max(0, min(decimals, 18))
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if strings.IndexByte(s, '.') >= 0 {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
+
+// MarshalJSON returns the event exactly as it is sent in a request: only the
+// fields of Pinterest's schema, zero values left out.
+func (e *Event) MarshalJSON() ([]byte, error) {
+	return e.AppendJSON(make([]byte, 0, 1024)), nil
+}
+
+// AppendJSON appends the event's wire JSON, as MarshalJSON returns it, to dst.
+func (e *Event) AppendJSON(dst []byte) []byte {
+	dst = append(dst, `{"event_name":`...)
+	dst = jsonw.String(dst, string(e.name))
+	dst = append(dst, `,"action_source":`...)
+	dst = jsonw.String(dst, string(e.source))
+	dst = append(dst, `,"event_time":`...)
+	dst = jsonw.Int(dst, e.time)
+	dst = append(dst, `,"event_id":`...)
+	dst = jsonw.String(dst, e.id)
+	dst = appendStr(dst, "event_source_url", e.url)
+	dst = appendTri(dst, "opt_out", e.optOut)
+	dst = appendStr(dst, "partner_name", e.partnerName)
+	dst = appendStr(dst, "app_id", e.appID)
+	dst = appendStr(dst, "app_name", e.appName)
+	dst = appendStr(dst, "app_version", e.appVersion)
+	dst = appendStr(dst, "device_brand", e.devBrand)
+	dst = appendStr(dst, "device_carrier", e.devCarrier)
+	dst = appendStr(dst, "device_model", e.devModel)
+	dst = appendStr(dst, "device_type", e.devType)
+	dst = appendStr(dst, "os_version", e.osVersion)
+	dst = appendTri(dst, "wifi", e.wifi)
+	dst = appendStr(dst, "language", e.language)
+	dst = append(dst, `,"user_data":`...)
+	dst = e.user.AppendJSON(dst)
+	if e.custom != nil {
+		dst = append(dst, `,"custom_data":`...)
+		dst = e.custom.appendJSON(dst)
+	}
+	if e.appInfo != nil {
+		dst = append(dst, `,"app_info":`...)
+		dst = e.appInfo.appendJSON(dst)
+	}
+	if e.deviceInfo != nil {
+		dst = append(dst, `,"device_info":`...)
+		dst = e.deviceInfo.appendJSON(dst)
+	}
+	return append(dst, '}')
+}
+
+// appendStr appends ,"key":"v" when v is not empty.
+func appendStr(dst []byte, key, v string) []byte {
+	if v == "" {
+		return dst
+	}
+	dst = jsonw.Key(dst, key, false)
+	return jsonw.String(dst, v)
+}
+
+func appendTri(dst []byte, key string, v int8) []byte {
+	if v == 0 {
+		return dst
+	}
+	dst = jsonw.Key(dst, key, false)
+	return jsonw.Bool(dst, v == 2)
+}
+
+// appendNum appends ,"key":n when n is not zero.
+func appendNum(dst []byte, key string, n int64) []byte {
+	if n == 0 {
+		return dst
+	}
+	dst = jsonw.Key(dst, key, false)
+	return jsonw.Int(dst, n)
+}
+
+// object appends the members written by fill (each with a leading comma) as a
+// JSON object.
+func object(dst []byte, fill func([]byte) []byte) []byte {
+	start := len(dst)
+	dst = fill(append(dst, '{'))
+	if len(dst) > start+1 { // drop the first member's leading comma
+		dst = append(dst[:start+1], dst[start+2:]...)
+	}
+	return append(dst, '}')
+}
+
+func appendStrings(dst []byte, key string, vs []string) []byte {
+	if len(vs) == 0 {
+		return dst
+	}
+	dst = jsonw.Key(dst, key, false)
+	dst = append(dst, '[')
+	for i, v := range vs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsonw.String(dst, v)
+	}
+	return append(dst, ']')
+}
+
+func (c *CustomData) appendJSON(dst []byte) []byte {
+	return object(dst, func(dst []byte) []byte {
+		dst = appendStr(dst, "currency", c.Currency)
+		dst = appendStr(dst, "value", c.Value)
+		dst = appendStrings(dst, "content_ids", c.ContentIDs)
+		if len(c.Contents) > 0 {
+			dst = append(dst, `,"contents":[`...)
+			for i := range c.Contents {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = c.Contents[i].appendJSON(dst)
+			}
+			dst = append(dst, ']')
+		}
+		dst = appendNum(dst, "num_items", c.NumItems)
+		dst = appendStr(dst, "order_id", c.OrderID)
+		dst = appendStr(dst, "search_string", c.SearchString)
+		dst = appendStr(dst, "content_name", c.ContentName)
+		dst = appendStr(dst, "content_category", c.ContentCategory)
+		dst = appendStr(dst, "content_brand", c.ContentBrand)
+		dst = appendStr(dst, "opt_out_type", c.OptOutType)
+		dst = appendStr(dst, "predicted_ltv", c.PredictedLTV)
+		dst = appendStr(dst, "np", c.NP)
+		dst = appendStr(dst, "external_measurement_id", c.ExternalMeasurementID)
+		return appendNum(dst, "external_measurement_vendor_id", c.ExternalMeasurementVendorID)
+	})
+}
+
+func (it *Content) appendJSON(dst []byte) []byte {
+	return object(dst, func(dst []byte) []byte {
+		dst = appendStr(dst, "id", it.ID)
+		dst = appendStr(dst, "item_price", it.ItemPrice)
+		dst = appendNum(dst, "quantity", it.Quantity)
+		dst = appendStr(dst, "item_name", it.ItemName)
+		dst = appendStr(dst, "item_category", it.ItemCategory)
+		dst = appendStr(dst, "item_brand", it.ItemBrand)
+		return appendStr(dst, "item_brand_id", it.ItemBrandID)
+	})
+}
+
+func (a *AppInfo) appendJSON(dst []byte) []byte {
+	return object(dst, func(dst []byte) []byte {
+		dst = appendStr(dst, "app_id", a.AppID)
+		dst = appendStr(dst, "app_name", a.AppName)
+		dst = appendStr(dst, "app_package_name", a.AppPackageName)
+		dst = appendStr(dst, "app_store", a.AppStore)
+		dst = appendStr(dst, "app_version", a.AppVersion)
+		if !a.InstallTime.IsZero() {
+			dst = appendNum(dst, "install_time", a.InstallTime.Unix())
+		}
+		dst = appendStr(dst, "user_agent", a.UserAgent)
+		dst = appendNum(dst, "window_height", int64(a.WindowHeight))
+		return appendNum(dst, "window_width", int64(a.WindowWidth))
+	})
+}
+
+func (d *DeviceInfo) appendJSON(dst []byte) []byte {
+	return object(dst, func(dst []byte) []byte {
+		dst = appendNum(dst, "battery_level", int64(d.BatteryLevel))
+		dst = appendStr(dst, "brand", d.Brand)
+		dst = appendStr(dst, "carrier", d.Carrier)
+		dst = appendNum(dst, "cpu_cores", int64(d.CPUCores))
+		dst = appendNum(dst, "external_storage_free_space", int64(d.ExternalStorageFreeSpace))
+		dst = appendNum(dst, "external_storage_size", int64(d.ExternalStorageSize))
+		dst = appendStr(dst, "form_factor", d.FormFactor)
+		dst = appendStr(dst, "kernel_version", d.KernelVersion)
+		dst = appendStrings(dst, "languages", d.Languages)
+		dst = appendStr(dst, "locale", d.Locale)
+		dst = appendStr(dst, "model", d.Model)
+		dst = appendStr(dst, "network_type", d.NetworkType)
+		dst = appendStr(dst, "os_family", d.OSFamily)
+		dst = appendStr(dst, "os_name", d.OSName)
+		dst = appendStr(dst, "os_release_name", d.OSReleaseName)
+		dst = appendStr(dst, "os_version", d.OSVersion)
+		dst = appendNum(dst, "screen_density", int64(d.ScreenDensity))
+		dst = appendNum(dst, "screen_height", int64(d.ScreenHeight))
+		dst = appendNum(dst, "screen_width", int64(d.ScreenWidth))
+		dst = appendNum(dst, "storage_free_space", int64(d.StorageFreeSpace))
+		dst = appendNum(dst, "storage_size", int64(d.StorageSize))
+		dst = appendStr(dst, "timezone", d.Timezone)
+		dst = appendStr(dst, "timezone_abbr", d.TimezoneAbbr)
+		return appendStr(dst, "type", d.Type)
+	})
+}
