@@ -1,0 +1,307 @@
+package pinterest
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/cenkalti/backoff/v4"
+
+	"github.com/capisdk/pinterest/internal/clock"
+)
+
+// Defaults of the Client. Each can be changed with the option named beside it.
+const (
+	DefaultBaseURL             = "https://api.pinterest.com" // WithBaseURL
+	DefaultTimeout             = 30 * time.Second            // WithTimeout: per HTTP attempt
+	DefaultMaxEventsPerRequest = 1000                        // WithMaxEventsPerRequest: Pinterest's maximum
+	DefaultConcurrency         = 4                           // WithConcurrency: requests in flight per Send
+	DefaultMaxAttempts         = 5                           // RetryPolicy.MaxAttempts
+	DefaultMaxElapsed          = 2 * time.Minute             // RetryPolicy.MaxElapsed
+	DefaultInitialInterval     = 500 * time.Millisecond      // RetryPolicy.InitialInterval
+	DefaultMaxInterval         = 30 * time.Second            // RetryPolicy.MaxInterval
+	DefaultMaxRetryAfter       = time.Minute                 // RetryPolicy.MaxRetryAfter
+)
+
+// Option configures a Client. Options check their arguments, so NewClient
+// returns an error rather than a misconfigured client.
+type Option interface{ apply(*config) error }
+
+type optionFunc func(*config) error
+
+func (f optionFunc) apply(c *config) error { return f(c) }
+
+type config struct {
+	baseURL         *url.URL
+	httpClient      *http.Client
+	testMode        bool
+	callsPerMinute  int
+	limiter         Limiter
+	noRateLimit     bool
+	retry           RetryPolicy
+	noAmbiguousRetr bool
+	logger          *slog.Logger
+	userAgent       string
+	phoneCC         string
+	timeout         time.Duration
+	maxPerRequest   int
+	concurrency     int
+	clock           clock.Clock
+}
+
+func defaultConfig() config {
+	u, _ := url.Parse(DefaultBaseURL)
+	return config{
+		baseURL:        u,
+		callsPerMinute: DefaultCallsPerMinute,
+		retry:          RetryPolicy{}.withDefaults(),
+		timeout:        DefaultTimeout,
+		maxPerRequest:  DefaultMaxEventsPerRequest,
+		concurrency:    DefaultConcurrency,
+		clock:          clock.Real,
+	}
+}
+
+// WithBaseURL sends to another server than https://api.pinterest.com, such as
+// a pinteresttest.Server in tests. The URL must use https, except for loopback
+// addresses (127.0.0.0/8, ::1, localhost), so that the token never travels in
+// clear text. Paths /v5/ad_accounts/{id}/events are appended to it.
+func WithBaseURL(rawURL string) Option {
+	return optionFunc(func(c *config) error {
+		u, err := url.Parse(strings.TrimRight(rawURL, "/"))
+		if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return errors.New("pinterest: WithBaseURL: want an absolute URL such as https://host, without user, query or fragment")
+		}
+		switch u.Scheme {
+		case "https":
+		case "http":
+			if !isLoopback(u.Hostname()) {
+				return errors.New("pinterest: WithBaseURL: http:// is allowed for loopback addresses only; use https")
+			}
+		default:
+			return errors.New("pinterest: WithBaseURL: scheme must be https (or http for loopback)")
+		}
+		c.baseURL = u
+		return nil
+	})
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
+}
+
+// WithHTTPClient sends requests with hc, for custom transports, proxies or
+// tracing. Per-attempt timeouts are still applied through the request context
+// (see WithTimeout).
+func WithHTTPClient(hc *http.Client) Option {
+	return optionFunc(func(c *config) error {
+		if hc == nil {
+			return errors.New("pinterest: WithHTTPClient: nil client")
+		}
+		c.httpClient = hc
+		return nil
+	})
+}
+
+// WithTestMode sends every request with ?test=true: Pinterest validates the
+// events and answers as usual, but records nothing. It also limits the client
+// to 10 requests per second, Pinterest's limit for test requests. Remember to
+// remove it before going live.
+func WithTestMode() Option {
+	return optionFunc(func(c *config) error { c.testMode = true; return nil })
+}
+
+// WithRateLimit sets the calls per minute allowed per ad account by the
+// client's own limiter (default DefaultCallsPerMinute, 5,000: the limit in
+// Pinterest's API description; its rate-limits page gives other figures for
+// some tokens). It must be positive.
+func WithRateLimit(callsPerMinute int) Option {
+	return optionFunc(func(c *config) error {
+		if callsPerMinute <= 0 {
+			return fmt.Errorf("pinterest: WithRateLimit: calls per minute must be positive, got %d", callsPerMinute)
+		}
+		c.callsPerMinute = callsPerMinute
+		c.noRateLimit = false
+		return nil
+	})
+}
+
+// WithoutRateLimit turns the client's rate limiter off: requests go out as
+// fast as they are made (429 answers are still retried).
+func WithoutRateLimit() Option {
+	return optionFunc(func(c *config) error { c.noRateLimit = true; c.limiter = nil; return nil })
+}
+
+// WithLimiter replaces the client's in-process limiter, for example with one
+// shared by every process of a fleet. If l also implements Penalizer, it is told
+// when Pinterest answers 429.
+func WithLimiter(l Limiter) Option {
+	return optionFunc(func(c *config) error {
+		if l == nil {
+			return errors.New("pinterest: WithLimiter: nil limiter (use WithoutRateLimit to turn limiting off)")
+		}
+		c.limiter = l
+		c.noRateLimit = false
+		return nil
+	})
+}
+
+// RetryPolicy says how failed requests are retried. Zero fields take the
+// defaults (DefaultMaxAttempts...).
+//
+// 429 and 503 answers are retried with exponential backoff and jitter; a
+// Retry-After header (seconds or an HTTP date) is honoured as a floor, capped
+// at MaxRetryAfter. 500, 502, 504, unreadable answers and transport errors
+// (reset, timeout) are retried as well, unless WithoutAmbiguousRetries is given.
+// Other 4xx answers are never retried. Retries stop at MaxAttempts, at
+// MaxElapsed and at the context's deadline.
+type RetryPolicy struct {
+	MaxAttempts     int           // attempts per request, including the first; 1 turns retries off
+	MaxElapsed      time.Duration // stop retrying once this much time has passed since the first attempt
+	InitialInterval time.Duration // first backoff
+	MaxInterval     time.Duration // largest backoff
+	MaxRetryAfter   time.Duration // cap on a server's Retry-After
+	// NewBackOff, if set, makes the backoff schedule of one request in place of
+	// the exponential backoff built from the intervals above. It is called once
+	// per request; MaxAttempts, MaxElapsed and Retry-After still apply.
+	NewBackOff func() backoff.BackOff
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts == 0 {
+		p.MaxAttempts = DefaultMaxAttempts
+	}
+	if p.MaxElapsed == 0 {
+		p.MaxElapsed = DefaultMaxElapsed
+	}
+	if p.InitialInterval == 0 {
+		p.InitialInterval = DefaultInitialInterval
+	}
+	if p.MaxInterval == 0 {
+		p.MaxInterval = DefaultMaxInterval
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	return p
+}
+
+// WithRetry sets the retry policy. Negative values are refused.
+func WithRetry(p RetryPolicy) Option {
+	return optionFunc(func(c *config) error {
+		if p.MaxAttempts < 0 || p.MaxElapsed < 0 || p.InitialInterval < 0 || p.MaxInterval < 0 || p.MaxRetryAfter < 0 {
+			return errors.New("pinterest: WithRetry: negative attempts or durations")
+		}
+		if p.MaxInterval != 0 && p.InitialInterval > p.MaxInterval {
+			return errors.New("pinterest: WithRetry: InitialInterval is larger than MaxInterval")
+		}
+		c.retry = p.withDefaults()
+		return nil
+	})
+}
+
+// WithoutRetries makes every request a single attempt.
+func WithoutRetries() Option {
+	return optionFunc(func(c *config) error { c.retry.MaxAttempts = 1; return nil })
+}
+
+// WithoutAmbiguousRetries retries only failures where Pinterest certainly did
+// not process the request (429, 503, connection refused). Failures after which
+// it may have (500, 502, 504, a reset or timeout after the request was sent, an
+// unreadable 200) then fail the events instead. Pinterest de-duplicates web and
+// app events by event id, so retrying them is safe; it does not de-duplicate
+// offline events, which a retry could count twice.
+func WithoutAmbiguousRetries() Option {
+	return optionFunc(func(c *config) error { c.noAmbiguousRetr = true; return nil })
+}
+
+// WithLogger logs each HTTP attempt (method, path, status, event counts,
+// attempt, duration) and each retry decision to l. Bodies, tokens and personal
+// data are never logged. The client is silent without it.
+func WithLogger(l *slog.Logger) Option {
+	return optionFunc(func(c *config) error {
+		if l == nil {
+			return errors.New("pinterest: WithLogger: nil logger")
+		}
+		c.logger = l
+		return nil
+	})
+}
+
+// WithUserAgent adds product (such as "myshop/1.2") in front of the SDK's own
+// User-Agent.
+func WithUserAgent(product string) Option {
+	return optionFunc(func(c *config) error {
+		product = strings.TrimSpace(product)
+		if strings.ContainsAny(product, "\r\n") || len(product) > 256 {
+			return errors.New("pinterest: WithUserAgent: must be one line of at most 256 bytes")
+		}
+		c.userAgent = product
+		return nil
+	})
+}
+
+// WithDefaultPhoneCountryCode sets the country calling code ("1", "44", "+49")
+// that Client.NewUserData prefixes to national phone numbers. See
+// NormalizePhone.
+func WithDefaultPhoneCountryCode(code string) Option {
+	return optionFunc(func(c *config) error {
+		cc, ok := parseCallingCode(code)
+		if !ok {
+			return errors.New("pinterest: WithDefaultPhoneCountryCode: " + reasonPhoneCC)
+		}
+		c.phoneCC = cc
+		return nil
+	})
+}
+
+// WithTimeout bounds each HTTP attempt (default DefaultTimeout). It must be
+// positive.
+func WithTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("pinterest: WithTimeout: must be positive, got %v", d)
+		}
+		c.timeout = d
+		return nil
+	})
+}
+
+// WithMaxEventsPerRequest sets how many events one request carries at most,
+// from 1 to 1000 (the default and Pinterest's maximum).
+func WithMaxEventsPerRequest(n int) Option {
+	return optionFunc(func(c *config) error {
+		if n < 1 || n > DefaultMaxEventsPerRequest {
+			return fmt.Errorf("pinterest: WithMaxEventsPerRequest: want 1 to 1000, got %d", n)
+		}
+		c.maxPerRequest = n
+		return nil
+	})
+}
+
+// WithConcurrency sets how many requests one Send may have in flight when it
+// has more events than fit in one request (default DefaultConcurrency). It
+// must be positive. The rate limiter applies to all of them.
+func WithConcurrency(n int) Option {
+	return optionFunc(func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("pinterest: WithConcurrency: must be positive, got %d", n)
+		}
+		c.concurrency = n
+		return nil
+	})
+}
+
+// withClock replaces the clock, for tests (exported to tests by export_test.go).
+func withClock(cl clock.Clock) Option {
+	return optionFunc(func(c *config) error { c.clock = cl; return nil })
+}

@@ -1,0 +1,509 @@
+// Package pinterest sends conversion events to the Pinterest API for
+// Conversions (POST /v5/ad_accounts/{ad_account_id}/events), safely and fast.
+//
+// It normalizes and SHA-256 hashes personal data the way Pinterest matches it
+// (see UserData and the Normalize functions), builds events that pass
+// Pinterest's schema (see Event), keeps under the rate limit of each ad account
+// (see Limiter), retries what is safe to retry (see RetryPolicy), and reports
+// the fate of every single event (see Client.Send and Batcher).
+//
+// # Sending
+//
+//	client, err := pinterest.NewClient(token)
+//	...
+//	ev := pinterest.NewEvent(pinterest.EventCheckout, pinterest.SourceWeb).
+//		ID("order-1001").
+//		User(pinterest.NewUserData().Email(" Jane.Doe@Example.com ").
+//			ClientIP(r.RemoteAddr).UserAgent(r.UserAgent())).
+//		Custom(pinterest.CustomData{Currency: "USD", Value: "72.39", OrderID: "1001"})
+//	res, err := client.Send(ctx, "549755885175", ev)
+//
+// Send returns one EventResult per event, in input order. Its error is nil
+// only when every event was processed; otherwise it is a *SendError whose
+// causes errors.Is and errors.As reach (*APIError, ErrRateLimited,
+// *FieldError...).
+//
+// # Privacy
+//
+// Raw personal data is hashed as soon as it is handed to a UserData and is
+// never kept, logged, put in errors or printed. The token is sent only in the
+// Authorization header, and never over plain http except to a loopback
+// address.
+//
+// # Testing
+//
+// Package pinteresttest is a fake of the API that checks requests as Pinterest
+// does; point a client at it with WithBaseURL.
+package pinterest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Version is the SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Client sends events to the Pinterest API for Conversions. Make one with
+// NewClient and share it: it is safe for concurrent use, and its rate limiter
+// works only if every goroutine uses the same client.
+type Client struct {
+	cfg       config
+	cred      *credential // a pointer, so that printing a Client never shows it
+	http      *http.Client
+	limiter   Limiter
+	endpoint  string // base URL + "/v5/ad_accounts/"
+	userAgent string
+	bufs      sync.Pool
+}
+
+type credential struct{ header string }
+
+// NewClient returns a client that authenticates with token: a conversion
+// access token made in Ads Manager, or an OAuth token with the ads:write scope.
+func NewClient(token string, opts ...Option) (*Client, error) {
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return nil, errors.New("pinterest: NewClient: empty token")
+	}
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; c < 0x21 || c > 0x7e {
+			return nil, errors.New("pinterest: NewClient: token has a space or control character")
+		}
+	}
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o.apply(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	c := &Client{
+		cfg:      cfg,
+		cred:     &credential{header: "Bearer " + token},
+		http:     cfg.httpClient,
+		endpoint: cfg.baseURL.String() + "/v5/ad_accounts/",
+	}
+	if c.http == nil {
+		c.http = &http.Client{}
+	}
+	c.userAgent = "capisdk-pinterest-go/" + Version + " (" + runtime.Version() + ")"
+	if cfg.userAgent != "" {
+		c.userAgent = cfg.userAgent + " " + c.userAgent
+	}
+	switch {
+	case cfg.noRateLimit:
+		c.limiter = nopLimiter{}
+	case cfg.limiter != nil:
+		c.limiter = cfg.limiter
+	default:
+		l, err := newRateLimiter(cfg.callsPerMinute, cfg.clock)
+		if err != nil {
+			return nil, err
+		}
+		c.limiter = l
+	}
+	if cfg.testMode {
+		c.limiter = newTestModeLimiter(c.limiter, cfg.clock)
+	}
+	return c, nil
+}
+
+// String describes the client without its token.
+func (c *Client) String() string {
+	return "pinterest.Client{" + c.cfg.baseURL.String() + " test=" + strconv.FormatBool(c.cfg.testMode) + "}"
+}
+
+// NewUserData returns an empty UserData that uses the client's default phone
+// country calling code (WithDefaultPhoneCountryCode).
+func (c *Client) NewUserData() *UserData {
+	u := NewUserData()
+	u.phoneCC = c.cfg.phoneCC
+	return u
+}
+
+// EventStatus is the fate of one event.
+type EventStatus string
+
+// The fates of an event.
+const (
+	StatusProcessed EventStatus = "processed" // Pinterest processed the event
+	StatusFailed    EventStatus = "failed"    // the event was not processed: see EventResult.Err
+)
+
+// EventResult is the fate of one event given to Send or to a Batcher.
+type EventResult struct {
+	Index   int         // position of the event in the Send call (in a Batcher: its order of Add)
+	EventID string      // the event's id
+	Status  EventStatus // processed or failed
+	// Err says why the event failed: a *FieldError when it failed local
+	// validation, an *EventError when Pinterest failed it, an *APIError when its
+	// request failed, a context error when the call was cancelled. Nil when
+	// processed.
+	Err error
+	// Warnings are notes that did not fail the event: values dropped from its
+	// user data (field and reason, never the value), local notes, and
+	// Pinterest's warning_message.
+	Warnings []string
+	// Attempts is how many HTTP attempts the request carrying the event took
+	// (0 when it was never sent).
+	Attempts int
+}
+
+// OK reports whether the event was processed.
+func (r *EventResult) OK() bool { return r.Status == StatusProcessed }
+
+// Response is the outcome of one Send.
+type Response struct {
+	Results   []EventResult // one per event given to Send, in the same order
+	Processed int           // events processed
+	Failed    int           // events failed
+	Requests  int           // HTTP attempts made, retries included
+}
+
+// Failures returns the results of the events that failed.
+func (r *Response) Failures() []EventResult {
+	var out []EventResult
+	for i := range r.Results {
+		if r.Results[i].Status != StatusProcessed {
+			out = append(out, r.Results[i])
+		}
+	}
+	return out
+}
+
+// validAdAccountID checks Pinterest's pattern: 1 to 18 digits.
+func validAdAccountID(id string) error {
+	if id == "" || len(id) > 18 {
+		return &FieldError{Field: "ad_account_id", Reason: "want 1 to 18 digits"}
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return &FieldError{Field: "ad_account_id", Reason: "want 1 to 18 digits"}
+		}
+	}
+	return nil
+}
+
+// Send delivers events to Pinterest for the ad account and reports the fate of
+// every one of them.
+//
+// It validates each event locally first: an event that cannot be valid (no id,
+// no user data meeting Pinterest's minimum, a malformed name, a negative
+// value...) fails at once with a *FieldError, and the other events are still
+// sent. The valid ones go in requests of at most 1,000 events (see
+// WithMaxEventsPerRequest), each waiting for the rate limiter and retried as
+// the RetryPolicy says, with up to WithConcurrency requests in flight.
+//
+// The Response holds exactly one EventResult per event, in input order, and is
+// never nil when events were given. The error is nil only when every event was
+// processed; otherwise it is a *SendError. Send fails at once, with a nil
+// Response, only when no events are given (ErrNoEvents).
+func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event) (*Response, error) {
+	if len(events) == 0 {
+		return nil, ErrNoEvents
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	res := &Response{Results: make([]EventResult, len(events))}
+	var callErr error
+	if err := validAdAccountID(adAccountID); err != nil {
+		callErr = err
+	} else if ctx.Err() != nil {
+		callErr = ctxCause(ctx)
+	}
+	now := c.cfg.clock.Now()
+	valid := make([]int, 0, len(events))
+	for i, ev := range events {
+		r := &res.Results[i]
+		r.Index = i
+		r.Status = StatusFailed
+		if ev == nil {
+			r.Err = eventErr("event", "nil event")
+			continue
+		}
+		r.EventID = ev.id
+		for _, w := range ev.user.Warnings() {
+			r.Warnings = append(r.Warnings, strings.TrimPrefix(w.Error(), "pinterest: "))
+		}
+		warns, err := ev.validate(now)
+		r.Warnings = append(r.Warnings, warns...)
+		switch {
+		case err != nil:
+			r.Err = err
+		case callErr != nil:
+			r.Err = callErr
+		default:
+			valid = append(valid, i)
+		}
+	}
+
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	sem := make(chan struct{}, c.cfg.concurrency)
+	for start := 0; start < len(valid); start += c.cfg.maxPerRequest {
+		idx := valid[start:min(start+c.cfg.maxPerRequest, len(valid))]
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			n := c.sendChunk(ctx, adAccountID, events, idx, res.Results)
+			mu.Lock()
+			res.Requests += n
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return res, res.summarize()
+}
+
+// summarize counts the results and builds the call's error.
+func (r *Response) summarize() error {
+	var causes []error
+	seen := make(map[any]bool) // equal FieldErrors count as one cause
+	for i := range r.Results {
+		res := &r.Results[i]
+		if res.Status == StatusProcessed {
+			r.Processed++
+			continue
+		}
+		r.Failed++
+		var key any = res.Err
+		var fe *FieldError
+		if errors.As(res.Err, &fe) {
+			key = *fe
+		}
+		if !seen[key] && len(causes) < maxCauses {
+			seen[key] = true
+			causes = append(causes, res.Err)
+		}
+	}
+	if r.Failed == 0 {
+		return nil
+	}
+	return &SendError{Total: len(r.Results), Failed: r.Failed, Causes: causes}
+}
+
+// maxCauses bounds SendError.Causes.
+const maxCauses = 16
+
+// apiEvents is the 200 answer (and the details of a 422).
+type apiEvents struct {
+	NumReceived  *int `json:"num_events_received"`
+	NumProcessed *int `json:"num_events_processed"`
+	Events       []struct {
+		Status         string  `json:"status"`
+		ErrorMessage   *string `json:"error_message"`
+		WarningMessage *string `json:"warning_message"`
+	} `json:"events"`
+}
+
+type apiErrorBody struct {
+	Code    *int            `json:"code"`
+	Message *string         `json:"message"`
+	Details json.RawMessage `json:"details"`
+}
+
+// attemptResult is what one HTTP attempt came to.
+type attemptResult struct {
+	events     *apiEvents // per-event statuses, when the answer had them
+	err        error      // the request's failure, when events is nil
+	retry      bool       // worth retrying
+	ambiguous  bool       // Pinterest may have processed the request
+	status     int
+	retryAfter time.Duration
+}
+
+// maxResponseBytes bounds how much of an answer is read.
+const maxResponseBytes = 8 << 20
+
+// body is a request body over a pooled buffer. The transport closes it when it
+// is done with it; only then may the buffer be reused.
+type body struct {
+	bytes.Reader
+	done chan struct{}
+	once sync.Once
+}
+
+func (b *body) Close() error { b.once.Do(func() { close(b.done) }); return nil }
+
+func (c *Client) getBuf() *[]byte {
+	if p, ok := c.bufs.Get().(*[]byte); ok {
+		return p
+	}
+	b := make([]byte, 0, 64<<10)
+	return &b
+}
+
+// encodeRequest appends {"data":[...]} for the events at idx.
+func encodeRequest(dst []byte, events []*Event, idx []int) []byte {
+	dst = append(dst, `{"data":[`...)
+	for k, i := range idx {
+		if k > 0 {
+			dst = append(dst, ',')
+		}
+		dst = events[i].AppendJSON(dst)
+	}
+	return append(dst, "]}"...)
+}
+
+// attempt makes one HTTP request for the events at idx.
+func (c *Client) attempt(ctx context.Context, adAccountID string, events []*Event, idx []int, n int) attemptResult {
+	bufp := c.getBuf()
+	buf := encodeRequest((*bufp)[:0], events, idx) // encoded anew for every attempt
+	rb := &body{done: make(chan struct{})}
+	rb.Reset(buf)
+	defer func() {
+		select {
+		case <-rb.done: // the transport is done with the buffer: reuse it
+			*bufp = buf[:0]
+			c.bufs.Put(bufp)
+		default: // still in the transport's hands: let it be collected
+		}
+	}()
+
+	u := c.endpoint + adAccountID + "/events"
+	if c.cfg.testMode {
+		u += "?test=true"
+	}
+	actx, cancel := context.WithTimeout(ctx, c.cfg.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, u, rb)
+	if err != nil {
+		return attemptResult{err: err}
+	}
+	req.ContentLength = int64(len(buf))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf)), nil }
+	req.Header.Set("Authorization", c.cred.header)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+
+	start := c.cfg.clock.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		r := transportFailure(ctx, err)
+		c.log(ctx, slog.LevelWarn, "pinterest: request failed", adAccountID, len(idx), n, 0, start,
+			slog.String("error", r.err.Error()))
+		return r
+	}
+	data, rerr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	resp.Body.Close()
+	r := c.interpret(resp, data, rerr, len(idx))
+	level := slog.LevelDebug
+	if r.err != nil {
+		level = slog.LevelWarn
+	}
+	c.log(ctx, level, "pinterest: request", adAccountID, len(idx), n, resp.StatusCode, start)
+	return r
+}
+
+// transportFailure classifies an error of http.Client.Do.
+func transportFailure(ctx context.Context, err error) attemptResult {
+	if ctx.Err() != nil {
+		return attemptResult{err: ctxCause(ctx)}
+	}
+	// Every transport error is retried; whether the request reached Pinterest
+	// cannot be told in general (a reset may come after the body was read), so
+	// all are ambiguous except a refused connection.
+	return attemptResult{err: &TransportError{Err: err}, retry: true, ambiguous: !isDialError(err)}
+}
+
+// interpret turns an answer into per-event statuses or a request failure.
+func (c *Client) interpret(resp *http.Response, data []byte, readErr error, n int) attemptResult {
+	st := resp.StatusCode
+	r := attemptResult{status: st}
+	if st == http.StatusOK {
+		var ev apiEvents
+		switch {
+		case readErr != nil:
+			r.err = &APIError{StatusCode: st, Message: "answer cut short: " + readErr.Error(), Excerpt: excerpt(data)}
+		case json.Unmarshal(data, &ev) != nil || ev.Events == nil:
+			r.err = &APIError{StatusCode: st, Message: "answer is not the expected JSON", Excerpt: excerpt(data)}
+		case len(ev.Events) != n:
+			r.err = &APIError{StatusCode: st, Message: "answer has " + strconv.Itoa(len(ev.Events)) + " event statuses for " + strconv.Itoa(n) + " events"}
+		default:
+			r.events = &ev
+			return r
+		}
+		// Pinterest answered 200, so it probably processed the events, but the
+		// answer cannot tell which: retrying is safe for de-duplicated events only.
+		r.retry, r.ambiguous = true, true
+		return r
+	}
+	apiErr := &APIError{StatusCode: st, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.clock.Now())}
+	var eb apiErrorBody
+	if readErr == nil && json.Unmarshal(data, &eb) == nil && (eb.Code != nil || eb.Message != nil) {
+		if eb.Code != nil {
+			apiErr.Code = *eb.Code
+		}
+		if eb.Message != nil {
+			apiErr.Message = *eb.Message
+		}
+		if len(eb.Details) > 0 && string(eb.Details) != "null" {
+			apiErr.Details = eb.Details
+		}
+	} else {
+		apiErr.Message = http.StatusText(st)
+		apiErr.Excerpt = excerpt(data)
+		if apiErr.Excerpt == "" && readErr != nil {
+			apiErr.Message += " (answer cut short)"
+		}
+	}
+	r.err = apiErr
+	r.retryAfter = apiErr.RetryAfter
+	switch {
+	case st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable:
+		r.retry = true
+	case st == http.StatusUnprocessableEntity:
+		// Some events failed. When the details carry per-event statuses, report them.
+		var ev apiEvents
+		if apiErr.Details != nil && json.Unmarshal(apiErr.Details, &ev) == nil && len(ev.Events) == n {
+			r.events = &ev
+		}
+	case st >= 500 && st != http.StatusNotImplemented && st != http.StatusHTTPVersionNotSupported:
+		r.retry, r.ambiguous = true, true
+	}
+	return r
+}
+
+// TransportError is a failure to get an answer from Pinterest at all: the
+// connection was refused or reset, or an attempt timed out.
+type TransportError struct{ Err error }
+
+// Error returns "pinterest: transport: <cause>".
+func (e *TransportError) Error() string { return "pinterest: transport: " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// log writes one line per attempt, with no body, token or personal data.
+func (c *Client) log(ctx context.Context, level slog.Level, msg, adAccountID string, events, attempt, status int, start time.Time, extra ...slog.Attr) {
+	l := c.cfg.logger
+	if l == nil || !l.Enabled(ctx, level) {
+		return
+	}
+	attrs := append([]slog.Attr{
+		slog.String("method", http.MethodPost),
+		slog.String("path", "/v5/ad_accounts/"+adAccountID+"/events"),
+		slog.Int("status", status),
+		slog.Int("events", events),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", c.cfg.clock.Now().Sub(start)),
+		slog.Bool("test", c.cfg.testMode),
+	}, extra...)
+	l.LogAttrs(ctx, level, msg, attrs...)
+}
