@@ -250,7 +250,8 @@ type Event struct {
 	time        int64 // Unix seconds
 	url         string
 	user        *UserData
-	custom      *CustomData
+	custom      CustomData // kept inline: one allocation less per event
+	hasCustom   bool
 	optOut      int8 // 0 unset, 1 false, 2 true
 	partnerName string
 	language    string
@@ -287,7 +288,7 @@ func (e *Event) URL(u string) *Event { e.url = u; return e }
 func (e *Event) User(u *UserData) *Event { e.user = u; return e }
 
 // Custom sets the custom data (custom_data). The struct is copied.
-func (e *Event) Custom(c CustomData) *Event { e.custom = &c; return e }
+func (e *Event) Custom(c CustomData) *Event { e.custom, e.hasCustom = c, true; return e }
 
 // OptOut tells whether the user opted out of tracking (opt_out). For web and
 // offline events it is the user's opt-out of web conversion tracking; for app
@@ -354,6 +355,14 @@ func (e *Event) Source() ActionSource { return e.source }
 // Time returns when the event happened, to the second.
 func (e *Event) Time() time.Time { return time.Unix(e.time, 0) }
 
+// customData returns the custom data, or nil if none was set.
+func (e *Event) customData() *CustomData {
+	if !e.hasCustom {
+		return nil
+	}
+	return &e.custom
+}
+
 // UserData returns the event's user data (nil if none was set).
 func (e *Event) UserData() *UserData { return e.user }
 
@@ -372,31 +381,31 @@ func eventErr(field, reason string) error { return &FieldError{Field: field, Rea
 // validate checks an event locally, as Pinterest's schema and rules would, and
 // returns the first problem, or nil. now is the current time. warnings gets
 // notes that do not fail the event.
-func (e *Event) validate(now time.Time) (err error, warnings []string) {
+func (e *Event) validate(now time.Time) (warnings []string, err error) {
 	if e == nil {
-		return eventErr("event", "nil event"), nil
+		return nil, eventErr("event", "nil event")
 	}
 	switch {
 	case e.name == "":
-		return eventErr("event_name", "missing"), nil
+		return nil, eventErr("event_name", "missing")
 	case !e.name.wellFormed():
-		return eventErr("event_name", "not lowercase letters, digits and underscores, at most 64"), nil
+		return nil, eventErr("event_name", "not lowercase letters, digits and underscores, at most 64")
 	case e.source == "":
-		return eventErr("action_source", "missing"), nil
+		return nil, eventErr("action_source", "missing")
 	case !e.source.valid():
-		return eventErr("action_source", "not web, app_android, app_ios or offline"), nil
+		return nil, eventErr("action_source", "not web, app_android, app_ios or offline")
 	case strings.TrimSpace(e.id) == "":
-		return eventErr("event_id", "missing: Pinterest needs it to de-duplicate"), nil
+		return nil, eventErr("event_id", "missing: Pinterest needs it to de-duplicate")
 	case !validText(e.id, MaxValueLength):
-		return eventErr("event_id", "not valid UTF-8 text of at most 1024 bytes"), nil
+		return nil, eventErr("event_id", "not valid UTF-8 text of at most 1024 bytes")
 	case e.time <= 0:
-		return eventErr("event_time", "missing or before 1970"), nil
+		return nil, eventErr("event_time", "missing or before 1970")
 	case e.time > now.Add(MaxClockSkew).Unix():
-		return eventErr("event_time", "more than an hour in the future"), nil
+		return nil, eventErr("event_time", "more than an hour in the future")
 	case e.user == nil:
-		return eventErr("user_data", "missing"), nil
+		return nil, eventErr("user_data", "missing")
 	case !e.user.MeetsMinimum():
-		return eventErr("user_data", "needs an e-mail, a mobile ad id, or the client IP address with the user agent"), nil
+		return nil, eventErr("user_data", "needs an e-mail, a mobile ad id, or the client IP address with the user agent")
 	}
 	if e.time < now.Add(-MaxEventAge).Unix() {
 		warnings = append(warnings, "event_time: older than 7 days; Pinterest may not attribute it")
@@ -411,19 +420,19 @@ func (e *Event) validate(now time.Time) (err error, warnings []string) {
 		{"device_type", e.devType}, {"os_version", e.osVersion},
 	} {
 		if !validText(s.v, 8192) {
-			return eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes"), nil
+			return nil, eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes")
 		}
 	}
-	if err := e.custom.validate(); err != nil {
-		return err, nil
+	if err := e.customData().validate(); err != nil {
+		return nil, err
 	}
 	if err := e.appInfo.validate(); err != nil {
-		return err, nil
+		return nil, err
 	}
 	if err := e.deviceInfo.validate(); err != nil {
-		return err, nil
+		return nil, err
 	}
-	return nil, warnings
+	return warnings, nil
 }
 
 // validText reports whether s is valid UTF-8 of at most max bytes.
@@ -679,7 +688,7 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = appendStr(dst, "language", e.language)
 	dst = append(dst, `,"user_data":`...)
 	dst = e.user.AppendJSON(dst)
-	if e.custom != nil {
+	if e.hasCustom {
 		dst = append(dst, `,"custom_data":`...)
 		dst = e.custom.appendJSON(dst)
 	}

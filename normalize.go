@@ -97,7 +97,13 @@ func prep(s string, max int) (out string, ascii bool, reason string) {
 		return "", false, reasonTooLong
 	}
 	ascii = true
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 { // 8 bytes at a time while they are printable ASCII
+		if w := load8(s, i); w&msb != 0 || (w-0x20*lsb)&^w&msb != 0 || zeroByte(w^(0x7f*lsb)) != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			ascii = false
@@ -134,6 +140,23 @@ func prep(s string, max int) (out string, ascii bool, reason string) {
 	return s, isASCII(s), ""
 }
 
+// Word-at-a-time helpers (SWAR) for scanning 8 bytes per step.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// zeroByte has the high bit set in the bytes of x that are zero (and possibly
+// in bytes above one that is: a false positive only where a real one exists).
+func zeroByte(x uint64) uint64 { return (x - lsb) &^ x & msb }
+
+// load8 reads 8 bytes of s at i, little-endian; the compiler merges the loads.
+func load8(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
 func trimASCII(s string) string {
 	for len(s) > 0 && asciiSpace[s[0]] {
 		s = s[1:]
@@ -161,22 +184,32 @@ func lowerASCII(c byte) byte {
 }
 
 // appendFolded is the general (non-ASCII) path shared by the text fields: it
-// converts s to NFC, lowercases it rune by rune as strings.ToLower does, passes
-// each rune through keep (which returns the rune to write, or -1 to drop it),
-// and finally converts the written text to NFC again, because dropping a
-// character can bring a letter and a combining mark together. The result is
-// therefore NFC and the normalizers stay idempotent.
+// converts s to NFC, lowercases it rune by rune as strings.ToLower does, and
+// passes each rune through keep (which returns the rune to write, or -1 to drop
+// it). When a rune was dropped and a combining mark or conjoining jamo was
+// kept, dropping may have brought a letter and a mark together, so the written
+// text is converted to NFC again. The result is therefore NFC and the
+// normalizers stay idempotent.
 func appendFolded(dst []byte, s string, keep func(r rune) rune) []byte {
 	start := len(dst)
 	s = norm.NFC.String(s)
+	dropped, marks := false, false
 	for _, r := range s {
-		if r = keep(unicode.ToLower(r)); r >= 0 {
-			dst = utf8.AppendRune(dst, r)
+		if r = keep(unicode.ToLower(r)); r < 0 {
+			dropped = true
+			continue
 		}
+		if r >= 0x300 && (unicode.IsMark(r) || 0x1100 <= r && r <= 0x11FF || 0xA960 <= r && r <= 0xA97F || 0xD7B0 <= r && r <= 0xD7FF) {
+			marks = true
+		}
+		dst = utf8.AppendRune(dst, r)
 	}
-	if !norm.NFC.IsNormal(dst[start:]) {
-		n := norm.NFC.Append(nil, dst[start:]...)
-		dst = append(dst[:start], n...)
+	// The check works on a copy: handing dst itself to the norm package would
+	// make it escape, and with it every caller's stack buffer, ASCII or not.
+	if dropped && marks {
+		if out := string(dst[start:]); !norm.NFC.IsNormalString(out) {
+			dst = append(dst[:start], norm.NFC.String(out)...)
+		}
 	}
 	return dst
 }
@@ -515,23 +548,41 @@ func atoi(s string) int {
 	return n
 }
 
+// pastYear is a year all of whose dates are in the past whenever this code
+// runs: dates before it need no look at the clock (time.Now is costly enough
+// to show in BenchmarkPrepare1000).
+const pastYear = 2026
+
 // appendDate validates a calendar date and appends it as YYYYMMDD.
 func appendDate(dst []byte, y, m, d int) ([]byte, string) {
-	if m < 1 || m > 12 || d < 1 || d > 31 {
+	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
 		return dst, reasonDateInvalid
 	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d {
-		return dst, reasonDateInvalid
+	if y < 1900 {
+		return dst, reasonDateRange
 	}
 	// "Today" is taken in the furthest time zone (UTC+14), so that nobody born
 	// today anywhere on Earth is refused.
-	if y < 1900 || t.After(time.Now().UTC().Add(14*time.Hour)) {
+	if y >= pastYear && time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).After(time.Now().UTC().Add(14*time.Hour)) {
 		return dst, reasonDateRange
 	}
 	dst = append(dst, '0'+byte(y/1000), '0'+byte(y/100%10), '0'+byte(y/10%10), '0'+byte(y%10))
 	dst = append(dst, '0'+byte(m/10), '0'+byte(m%10), '0'+byte(d/10), '0'+byte(d%10))
 	return dst, ""
+}
+
+// daysIn returns the number of days of month m of year y (Gregorian).
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // NormalizeFirstName normalizes a first name for the fn field: trimmed, NFC,

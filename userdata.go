@@ -10,24 +10,12 @@ import (
 	"github.com/capisdk/pinterest/internal/jsonw"
 )
 
-// hashedFields lists the hashed user_data fields in wire order, with the
-// normalizer of each. The index in this table is a field's id in UserData.
-var hashedFields = [...]struct {
-	field Field
-	norm  func(dst []byte, s string) ([]byte, string)
-}{
-	{FieldEmail, appendEmail},
-	{FieldPhone, nil}, // needs the default country calling code: see UserData.addPhone
-	{FieldGender, appendGender},
-	{FieldDateOfBirth, appendDOBString},
-	{FieldLastName, appendName},
-	{FieldFirstName, appendName},
-	{FieldCity, appendCity},
-	{FieldState, appendState},
-	{FieldZip, appendZip},
-	{FieldCountry, appendCountry},
-	{FieldExternalID, appendExternalID},
-	{FieldMobileAdID, appendMobileAdID},
+// hashedFields lists the hashed user_data fields in wire order. The index in
+// this table is a field's id in UserData; UserData.normalize maps it to the
+// field's normalizer.
+var hashedFields = [...]struct{ field Field }{
+	{FieldEmail}, {FieldPhone}, {FieldGender}, {FieldDateOfBirth}, {FieldLastName}, {FieldFirstName},
+	{FieldCity}, {FieldState}, {FieldZip}, {FieldCountry}, {FieldExternalID}, {FieldMobileAdID},
 }
 
 // Ids of the hashed fields, indexes into hashedFields.
@@ -85,8 +73,8 @@ const inlineEntries = int(numHashed)
 // A UserData is not safe for concurrent modification; once built it may be
 // shared and read (sent, marshalled) from many goroutines.
 type UserData struct {
-	n        int
-	inline   [inlineEntries]entry
+	// Fields with pointers come first: the garbage collector scans an object
+	// only up to its last pointer, so the digests below cost it nothing.
 	more     []entry
 	ip       netip.Addr
 	ua       string
@@ -94,6 +82,8 @@ type UserData struct {
 	partner  string
 	phoneCC  string
 	warnings []error
+	n        int
+	inline   [inlineEntries]entry
 }
 
 // NewUserData returns an empty UserData. Phone numbers are taken as
@@ -139,13 +129,7 @@ func (u *UserData) add(id uint8, values []string) *UserData {
 			continue
 		}
 		var buf [256]byte
-		var b []byte
-		var reason string
-		if id == idPhone {
-			b, reason = appendPhone(buf[:0], v, u.phoneCC)
-		} else {
-			b, reason = hashedFields[id].norm(buf[:0], v)
-		}
+		b, reason := u.normalize(buf[:0], id, v)
 		switch {
 		case reason != "":
 			u.warn(hashedFields[id].field, reason)
@@ -154,6 +138,36 @@ func (u *UserData) add(id uint8, values []string) *UserData {
 		}
 	}
 	return u
+}
+
+// normalize runs the field's normalizer. The calls are direct, not through
+// hashedFields[id].norm, so that the compiler can see dst does not escape and
+// the caller's scratch buffer stays on the stack.
+func (u *UserData) normalize(dst []byte, id uint8, v string) ([]byte, string) {
+	switch id {
+	case idEmail:
+		return appendEmail(dst, v)
+	case idPhone:
+		return appendPhone(dst, v, u.phoneCC)
+	case idGender:
+		return appendGender(dst, v)
+	case idDateOfBirth:
+		return appendDOBString(dst, v)
+	case idLastName, idFirstName:
+		return appendName(dst, v)
+	case idCity:
+		return appendCity(dst, v)
+	case idState:
+		return appendState(dst, v)
+	case idZip:
+		return appendZip(dst, v)
+	case idCountry:
+		return appendCountry(dst, v)
+	case idExternalID:
+		return appendExternalID(dst, v)
+	default:
+		return appendMobileAdID(dst, v)
+	}
 }
 
 // Email adds e-mail addresses (em). See NormalizeEmail.

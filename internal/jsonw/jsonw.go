@@ -22,11 +22,45 @@ var safe = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// String appends s as a quoted, escaped JSON string.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// zeroByte has the high bit set in the bytes of x that are zero (and possibly
+// in bytes above one that is: a false positive only where a real one exists).
+func zeroByte(x uint64) uint64 { return (x - lsb) & ^x & msb }
+
+// unsafe8 reports whether any of the 8 bytes of w needs escaping or is not
+// ASCII: a control character, '"', '\\', '<', '>', '&', or a byte >= 0x80.
+func unsafe8(w uint64) bool {
+	m := w & msb                    // non-ASCII
+	m |= (w - 0x20*lsb) & ^w & msb  // below 0x20
+	m |= zeroByte(w ^ ('"' * lsb))  // quote
+	m |= zeroByte(w ^ ('\\' * lsb)) // backslash
+	m |= zeroByte(w ^ ('<' * lsb))  // HTML characters, escaped as encoding/json does
+	m |= zeroByte(w ^ ('>' * lsb))
+	m |= zeroByte(w ^ ('&' * lsb))
+	return m != 0
+}
+
+// load8 reads 8 bytes of s at i, little-endian; the compiler merges the loads.
+func load8(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// String appends s as a quoted, escaped JSON string. Runs of 8 bytes that need
+// no escaping are skipped a word at a time.
 func String(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && !unsafe8(load8(s, i)) {
+			i += 8
+			continue
+		}
 		if b := s[i]; b < utf8.RuneSelf {
 			if safe[b] {
 				i++
@@ -42,6 +76,10 @@ func String(dst []byte, s string) []byte {
 				dst = append(dst, '\\', 'r')
 			case '\t':
 				dst = append(dst, '\\', 't')
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
 			default:
 				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
 			}
