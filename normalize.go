@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/capisdk/pinterest/internal/geo"
+	"github.com/capisdk/pinterest/internal/swar"
 )
 
 // Field names a user_data field by its wire key.
@@ -99,7 +100,7 @@ func prep(s string, max int) (out string, ascii bool, reason string) {
 	ascii = true
 	i := 0
 	for ; i+8 <= len(s); i += 8 { // 8 bytes at a time while they are printable ASCII
-		if w := load8(s, i); w&msb != 0 || (w-0x20*lsb)&^w&msb != 0 || zeroByte(w^(0x7f*lsb)) != 0 {
+		if w := swar.Load8(s, i); w&swar.Msb != 0 || swar.Below(w, 0x20) != 0 || swar.Equal(w, 0x7f) != 0 {
 			break
 		}
 	}
@@ -138,23 +139,6 @@ func prep(s string, max int) (out string, ascii bool, reason string) {
 	}
 	s = strings.TrimFunc(s, unicode.IsSpace)
 	return s, isASCII(s), ""
-}
-
-// Word-at-a-time helpers (SWAR) for scanning 8 bytes per step.
-const (
-	lsb = 0x0101010101010101
-	msb = 0x8080808080808080
-)
-
-// zeroByte has the high bit set in the bytes of x that are zero (and possibly
-// in bytes above one that is: a false positive only where a real one exists).
-func zeroByte(x uint64) uint64 { return (x - lsb) &^ x & msb }
-
-// load8 reads 8 bytes of s at i, little-endian; the compiler merges the loads.
-func load8(s string, i int) uint64 {
-	_ = s[i+7]
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
 func trimASCII(s string) string {

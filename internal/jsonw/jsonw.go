@@ -7,6 +7,8 @@ package jsonw
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/capisdk/pinterest/internal/swar"
 )
 
 const hex = "0123456789abcdef"
@@ -22,33 +24,17 @@ var safe = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-const (
-	lsb = 0x0101010101010101
-	msb = 0x8080808080808080
-)
-
-// zeroByte has the high bit set in the bytes of x that are zero (and possibly
-// in bytes above one that is: a false positive only where a real one exists).
-func zeroByte(x uint64) uint64 { return (x - lsb) & ^x & msb }
-
 // unsafe8 reports whether any of the 8 bytes of w needs escaping or is not
 // ASCII: a control character, '"', '\\', '<', '>', '&', or a byte >= 0x80.
 func unsafe8(w uint64) bool {
-	m := w & msb                    // non-ASCII
-	m |= (w - 0x20*lsb) & ^w & msb  // below 0x20
-	m |= zeroByte(w ^ ('"' * lsb))  // quote
-	m |= zeroByte(w ^ ('\\' * lsb)) // backslash
-	m |= zeroByte(w ^ ('<' * lsb))  // HTML characters, escaped as encoding/json does
-	m |= zeroByte(w ^ ('>' * lsb))
-	m |= zeroByte(w ^ ('&' * lsb))
+	m := w & swar.Msb        // non-ASCII
+	m |= swar.Below(w, 0x20) // control characters
+	m |= swar.Equal(w, '"')  // quote
+	m |= swar.Equal(w, '\\') // backslash
+	m |= swar.Equal(w, '<')  // HTML characters, escaped as encoding/json does
+	m |= swar.Equal(w, '>')
+	m |= swar.Equal(w, '&')
 	return m != 0
-}
-
-// load8 reads 8 bytes of s at i, little-endian; the compiler merges the loads.
-func load8(s string, i int) uint64 {
-	_ = s[i+7]
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
 // String appends s as a quoted, escaped JSON string. Runs of 8 bytes that need
@@ -57,7 +43,7 @@ func String(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if i+8 <= len(s) && !unsafe8(load8(s, i)) {
+		if i+8 <= len(s) && !unsafe8(swar.Load8(s, i)) {
 			i += 8
 			continue
 		}
