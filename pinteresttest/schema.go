@@ -362,11 +362,13 @@ func (w *walker) object(n *node, path string) error {
 			return malformed(fmt.Errorf("object key is not a string"))
 		}
 		if seen[key] {
+			//lint:ignore ST1005 the text is Pinterest's, after "Invalid request: "
 			return fmt.Errorf("Duplicate key %s%s", quote(key), at(path))
 		}
 		seen[key] = true
 		child, ok := n.props[key]
 		if !ok {
+			//lint:ignore ST1005 the text is Pinterest's, after "Invalid request: "
 			return fmt.Errorf("Additional properties are not allowed (%s was unexpected)%s", quote(key), at(path))
 		}
 		tok, err = w.dec.Token()

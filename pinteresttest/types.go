@@ -215,12 +215,6 @@ type Fault struct {
 	Process bool
 }
 
-// passThrough reports whether f changes nothing about the answer itself (it
-// may still delay it or add a Retry-After header).
-func (f *Fault) passThrough() bool {
-	return !f.Drop && f.Body == "" && !f.Truncate && !f.statusOverride()
-}
-
 // statusOverride reports whether f replaces the answer with an Error body.
 func (f *Fault) statusOverride() bool {
 	return f.Status != 0 && f.Status != http.StatusOK
