@@ -40,23 +40,29 @@ func (c *Client) sendChunk(ctx context.Context, adAccountID string, events []*Ev
 		if last.events != nil || !last.retry {
 			break
 		}
-		if last.ambiguous && c.cfg.noAmbiguousRetr {
-			break
-		}
-		if attempts >= p.MaxAttempts {
-			break
-		}
+		// The wait before a retry: the backoff (jittered, then capped at
+		// MaxInterval), raised to the server's Retry-After, itself capped.
+		ra := min(last.retryAfter, p.MaxRetryAfter)
 		wait := bo.NextBackOff()
-		if wait == backoff.Stop {
-			break
+		if wait != backoff.Stop {
+			if p.NewBackOff == nil {
+				wait = min(wait, p.MaxInterval)
+			}
+			wait = max(wait, ra)
 		}
-		if last.retryAfter > wait {
-			wait = min(last.retryAfter, p.MaxRetryAfter)
-		}
+		// A 429 slows the ad account's limiter whether or not this request is
+		// retried, so that the next requests do not hammer Pinterest either.
 		if last.status == http.StatusTooManyRequests {
 			if pen, ok := c.limiter.(Penalizer); ok {
-				pen.Penalize(adAccountID, wait)
+				d := wait
+				if d == backoff.Stop {
+					d = max(ra, p.InitialInterval)
+				}
+				pen.Penalize(adAccountID, d)
 			}
+		}
+		if wait == backoff.Stop || attempts >= p.MaxAttempts || (last.ambiguous && c.cfg.noAmbiguousRetr) {
+			break
 		}
 		now := clk.Now()
 		if now.Add(wait).Sub(start) > p.MaxElapsed {
@@ -173,7 +179,8 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+	// ParseInt saturates on overflow: a huge number is capped, not ignored.
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if n <= 0 {
 			return 0
 		}

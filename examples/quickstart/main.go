@@ -94,7 +94,7 @@ func events(client *pinterest.Client) []*pinterest.Event {
 	now := time.Now()
 	checkout := pinterest.NewEvent(pinterest.EventCheckout, pinterest.SourceWeb).
 		ID("order-1001").
-		At(now.Add(-2*time.Minute)).
+		At(now.Add(-2 * time.Minute)).
 		URL("https://shop.example/checkout/thanks").
 		User(client.NewUserData().
 			Email(" Jane.Doe@Example.com ").
@@ -131,7 +131,7 @@ func events(client *pinterest.Client) []*pinterest.Event {
 
 	inStore := pinterest.NewEvent(pinterest.EventCheckout, pinterest.SourceOffline).
 		ID("pos-2024-000318").
-		At(now.Add(-3*time.Hour)).
+		At(now.Add(-3 * time.Hour)).
 		User(client.NewUserData().Email("JOHN.SMITH@EXAMPLE.NET").Phone("+44 (0)20 7946 0958")).
 		Custom(pinterest.CustomData{Currency: "GBP", Value: pinterest.FormatAmount(19.999, 2), OrderID: "318"})
 
