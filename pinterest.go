@@ -48,6 +48,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -273,7 +274,9 @@ func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event)
 // summarize counts the results and builds the call's error.
 func (r *Response) summarize() error {
 	var causes []error
-	seen := make(map[any]bool) // equal FieldErrors count as one cause
+	// Causes are told apart by their text: errors of any type (a cancel cause
+	// may not even be comparable) can be keys, and equal texts are one cause.
+	seen := make(map[string]bool)
 	for i := range r.Results {
 		res := &r.Results[i]
 		if res.Status == StatusProcessed {
@@ -281,12 +284,10 @@ func (r *Response) summarize() error {
 			continue
 		}
 		r.Failed++
-		var key any = res.Err
-		var fe *FieldError
-		if errors.As(res.Err, &fe) {
-			key = *fe
+		if len(causes) >= maxCauses {
+			continue
 		}
-		if !seen[key] && len(causes) < maxCauses {
+		if key := res.Err.Error(); !seen[key] {
 			seen[key] = true
 			causes = append(causes, res.Err)
 		}
@@ -334,8 +335,9 @@ const maxResponseBytes = 8 << 20
 // is done with it; only then may the buffer be reused.
 type body struct {
 	bytes.Reader
-	done chan struct{}
-	once sync.Once
+	done     chan struct{}
+	once     sync.Once
+	replayed atomic.Bool // GetBody handed the buffer out again: never reuse it
 }
 
 func (b *body) Close() error { b.once.Do(func() { close(b.done) }); return nil }
@@ -369,8 +371,10 @@ func (c *Client) attempt(ctx context.Context, adAccountID string, events []*Even
 	defer func() {
 		select {
 		case <-rb.done: // the transport is done with the buffer: reuse it
-			*bufp = buf[:0]
-			c.bufs.Put(bufp)
+			if !rb.replayed.Load() {
+				*bufp = buf[:0]
+				c.bufs.Put(bufp)
+			}
 		default: // still in the transport's hands: let it be collected
 		}
 	}()
@@ -386,7 +390,10 @@ func (c *Client) attempt(ctx context.Context, adAccountID string, events []*Even
 		return attemptResult{err: err}
 	}
 	req.ContentLength = int64(len(buf))
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf)), nil }
+	req.GetBody = func() (io.ReadCloser, error) {
+		rb.replayed.Store(true)
+		return io.NopCloser(bytes.NewReader(buf)), nil
+	}
 	req.Header.Set("Authorization", c.cred.header)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -459,8 +466,8 @@ func (c *Client) interpret(resp *http.Response, data []byte, readErr error, n in
 	} else {
 		apiErr.Message = http.StatusText(st)
 		apiErr.Excerpt = excerpt(data)
-		if apiErr.Excerpt == "" && readErr != nil {
-			apiErr.Message += " (answer cut short)"
+		if readErr != nil {
+			apiErr.Message += " (answer cut short: " + readErr.Error() + ")"
 		}
 	}
 	r.err = apiErr
