@@ -19,12 +19,32 @@ func HashValue(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// IsHashed reports whether s, once trimmed of surrounding white space, consists of
-// exactly 64 hexadecimal digits of either case, that is whether the SDK takes it
-// for a SHA-256 hash and sends it (lowercased) instead of hashing it again.
+// IsHashed reports whether s, once trimmed of surrounding white space and
+// stripped of zero-width characters, soft hyphens and byte order marks,
+// consists of exactly 64 hexadecimal digits of either case, that is whether the
+// SDK takes it for a SHA-256 hash and sends it (lowercased) instead of hashing
+// it again.
 func IsHashed(s string) bool {
-	_, ok := parseHash(strings.TrimSpace(s))
+	_, ok := asHash(s)
 	return ok
+}
+
+// asHash decodes a raw value that is a SHA-256 hash: 64 hex digits once trimmed
+// of surrounding white space and stripped of the invisible characters removed
+// from every field (normalization.md: "before anything else"), such as the
+// byte order mark that starts the first column of many CSV exports.
+func asHash(s string) (digest, bool) {
+	if d, ok := parseHash(strings.TrimSpace(s)); ok {
+		return d, true
+	}
+	if len(s) <= 2*sha256.Size {
+		return digest{}, false
+	}
+	p, _, reason := prep(s, MaxValueLength)
+	if reason != "" {
+		return digest{}, false
+	}
+	return parseHash(p)
 }
 
 // parseHash decodes s when it is exactly 64 hex digits.

@@ -170,17 +170,17 @@ func lowerASCII(c byte) byte {
 // appendFolded is the general (non-ASCII) path shared by the text fields: it
 // converts s to NFC, lowercases it rune by rune as strings.ToLower does, and
 // passes each rune through keep (which returns the rune to write, or -1 to drop
-// it). When a rune was dropped and a combining mark or conjoining jamo was
-// kept, dropping may have brought a letter and a mark together, so the written
-// text is converted to NFC again. The result is therefore NFC and the
-// normalizers stay idempotent.
+// it). When a combining mark or conjoining jamo was kept, dropping a rune may
+// have brought a letter and a mark together, and lowercasing a letter may have
+// given it a precomposed form with its mark, so the written text is converted
+// to NFC again. The result is therefore NFC and the normalizers stay
+// idempotent.
 func appendFolded(dst []byte, s string, keep func(r rune) rune) []byte {
 	start := len(dst)
 	s = norm.NFC.String(s)
-	dropped, marks := false, false
+	marks := false
 	for _, r := range s {
 		if r = keep(unicode.ToLower(r)); r < 0 {
-			dropped = true
 			continue
 		}
 		if r >= 0x300 && (unicode.IsMark(r) || 0x1100 <= r && r <= 0x11FF || 0xA960 <= r && r <= 0xA97F || 0xD7B0 <= r && r <= 0xD7FF) {
@@ -190,7 +190,9 @@ func appendFolded(dst []byte, s string, keep func(r rune) rune) []byte {
 	}
 	// The check works on a copy: handing dst itself to the norm package would
 	// make it escape, and with it every caller's stack buffer, ASCII or not.
-	if dropped && marks {
+	// Lowercasing alone can also enable a composition: NFC keeps "\u0130\u0301"
+	// (no precomposed form), but its lowercase "i\u0301" composes to "\u00ed".
+	if marks {
 		if out := string(dst[start:]); !norm.NFC.IsNormalString(out) {
 			dst = append(dst[:start], norm.NFC.String(out)...)
 		}
@@ -252,6 +254,9 @@ func appendEmail(dst []byte, s string) ([]byte, string) {
 		}
 	} else {
 		dst = appendFolded(dst, s, dropSpace)
+		if len(dst)-start > MaxValueLength { // lowercasing and NFC can lengthen text
+			return dst[:start], reasonTooLong
+		}
 	}
 	e := dst[start:]
 	at := -1
@@ -294,13 +299,14 @@ func appendEmail(dst []byte, s string) ([]byte, string) {
 //   - only digits are kept; a decimal digit of any script counts as its ASCII digit;
 //   - input that starts with + or 00 is international: its leading zeros are removed;
 //   - other input, when defaultCountryCode is set (1 to 3 digits, with or
-//     without +), loses one leading trunk 0 and gets the code prefixed, unless
-//     its digits already start with that code; without a default code, leading
-//     zeros are removed and the digits are sent as given, so callers must pass
-//     numbers with their country code;
+//     without +), gets the code prefixed: after removing its leading trunk 0
+//     if it has one, otherwise unless its digits already start with that
+//     code; without a default code, leading zeros are removed and the digits
+//     are sent as given, so callers must pass numbers with their country code;
 //   - the final number must have 7 to 15 digits (E.164).
 //
-// A blank input returns "" and no error.
+// A blank input, or one without digits other than leading zeros, returns ""
+// and no error.
 func NormalizePhone(s, defaultCountryCode string) (string, error) {
 	cc, ok := parseCallingCode(defaultCountryCode)
 	if !ok {
@@ -389,9 +395,6 @@ func appendPhone(dst []byte, s, cc string) ([]byte, string) {
 		n++
 	}
 	digits := buf[:n]
-	if n == 0 {
-		return dst, reasonPhoneNone
-	}
 	if !intl && n >= 2 && digits[0] == '0' && digits[1] == '0' {
 		intl = true
 	}
@@ -401,13 +404,19 @@ func appendPhone(dst []byte, s, cc string) ([]byte, string) {
 		for len(digits) > 0 && digits[0] == '0' {
 			digits = digits[1:]
 		}
-	default:
-		if digits[0] == '0' {
-			digits = digits[1:]
-		}
-		if !strings.HasPrefix(string(digits), cc) { // no allocation: the conversion does not escape
+	case len(digits) > 0 && digits[0] == '0':
+		// A trunk 0 marks a national number: the code is always added, even
+		// when the rest happens to start with it (French 03 3..., German 0491).
+		digits = digits[1:]
+		if len(digits) > 0 {
 			dst = append(dst, cc...)
 		}
+	case !strings.HasPrefix(string(digits), cc): // no allocation: the conversion does not escape
+		dst = append(dst, cc...)
+	}
+	if len(digits) == 0 {
+		// No digits, or only zeros: empty after normalization, ignored.
+		return dst[:start], ""
 	}
 	dst = append(dst, digits...)
 	switch l := len(dst) - start; {
@@ -422,8 +431,8 @@ func appendPhone(dst []byte, s, cc string) ([]byte, string) {
 // NormalizeGender normalizes a gender for the ge field: it trims and lowercases
 // the value and removes white space, - and _ inside it, then maps m, male and
 // man to "m"; f, female and woman to "f"; n, non-binary, nonbinary and
-// non binary to "n". Anything else is invalid. A blank input returns "" and no
-// error.
+// non binary to "n". Anything else is invalid. A blank input (or one of only
+// -, _ and white space) returns "" and no error.
 func NormalizeGender(s string) (string, error) { return normString(FieldGender, s, appendGender) }
 
 func appendGender(dst []byte, s string) ([]byte, string) {
@@ -431,20 +440,38 @@ func appendGender(dst []byte, s string) ([]byte, string) {
 	if reason != "" || s == "" {
 		return dst, reason
 	}
-	if !ascii || len(s) > 16 {
+	if len(s) > 64 {
 		return dst, reasonGender
 	}
 	var buf [16]byte
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if !ascii && c >= utf8.RuneSelf {
+			// Non-ASCII: white space such as a no-break space is removed like
+			// ASCII white space; any other rune must lowercase to ASCII.
+			r, size := utf8.DecodeRuneInString(s[i:])
+			i += size - 1
+			if unicode.IsSpace(r) {
+				continue
+			}
+			if r = unicode.ToLower(r); r >= utf8.RuneSelf {
+				return dst, reasonGender
+			}
+			c = byte(r)
+		}
 		if asciiSpace[c] || c == '-' || c == '_' {
 			continue
+		}
+		if n == len(buf) {
+			return dst, reasonGender
 		}
 		buf[n] = lowerASCII(c)
 		n++
 	}
 	switch string(buf[:n]) {
+	case "":
+		return dst, "" // only - or _: empty after normalization, ignored
 	case "m", "male", "man":
 		return append(dst, 'm'), ""
 	case "f", "female", "woman":
@@ -605,7 +632,8 @@ func appendName(dst []byte, s string) ([]byte, string) {
 		return dst, ""
 	}
 	// s is trimmed, so a space is only written between two other runes.
-	return appendFolded(dst, s, func(r rune) rune {
+	start := len(dst)
+	dst = appendFolded(dst, s, func(r rune) rune {
 		if unicode.IsSpace(r) {
 			if space {
 				return -1
@@ -615,14 +643,18 @@ func appendName(dst []byte, s string) ([]byte, string) {
 		}
 		space = false
 		return r
-	}), ""
+	})
+	if len(dst)-start > MaxValueLength { // lowercasing and NFC can lengthen text
+		return dst[:start], reasonTooLong
+	}
+	return dst, ""
 }
 
 // NormalizeCity normalizes a city for the ct field: NFC, lowercased, and only
 // letters, combining marks and digits of any script kept (white space,
 // punctuation and symbols are removed): "Menlo Park" becomes "menlopark",
-// "Saint-Étienne" "saintétienne". A value with no letter or digit is invalid;
-// a blank input returns "" and no error.
+// "Saint-Étienne" "saintétienne". A blank input, or one with no letter or
+// digit, returns "" and no error.
 func NormalizeCity(s string) (string, error) { return normString(FieldCity, s, appendCity) }
 
 func appendCity(dst []byte, s string) ([]byte, string) {
@@ -632,9 +664,11 @@ func appendCity(dst []byte, s string) ([]byte, string) {
 	}
 	start := len(dst)
 	dst = appendAlnum(dst, s, ascii, keepAlnum)
-	if len(dst) == start {
-		return dst, reasonNoLetters
+	if len(dst)-start > MaxValueLength { // lowercasing and NFC can lengthen text
+		return dst[:start], reasonTooLong
 	}
+	// No letter or digit (only punctuation or symbols): empty after
+	// normalization, ignored.
 	return dst, ""
 }
 
@@ -670,6 +704,9 @@ func appendState(dst []byte, s string) ([]byte, string) {
 	start := len(dst)
 	dst = appendAlnum(dst, s, ascii, keepAlnum)
 	key := dst[start:]
+	if len(key) == 0 {
+		return dst, "" // only punctuation: empty after normalization, ignored
+	}
 	if code, ok := geo.State(string(key)); ok { // no allocation: map lookup by converted key
 		return append(dst[:start], code...), ""
 	}
@@ -686,9 +723,10 @@ func appendState(dst []byte, s string) ([]byte, string) {
 
 // NormalizeZip normalizes a postal code for the zp field: trimmed, lowercased,
 // with white space and - removed. A US ZIP+4 (12345-6789, 12345 6789 or nine
-// digits) keeps its first five digits. The result must be 1 to 10 ASCII letters
-// and digits ("SW1A 1AA" becomes "sw1a1aa"). A blank input returns "" and no
-// error.
+// digits once white space and - are removed) keeps its first five digits. The
+// result must be at most 10 ASCII letters and digits ("SW1A 1AA" becomes
+// "sw1a1aa"). A blank input, or one of only - and white space, returns "" and
+// no error.
 func NormalizeZip(s string) (string, error) { return normString(FieldZip, s, appendZip) }
 
 func appendZip(dst []byte, s string) ([]byte, string) {
@@ -714,9 +752,19 @@ func appendZip(dst []byte, s string) ([]byte, string) {
 			return dst[:start], reasonZip
 		}
 	}
-	if len(dst) == start {
-		return dst, reasonZip
+	// Nine digits once white space and - are gone is a ZIP+4 too (94025 1234
+	// with a tab or no-break space, 94025 - 1234); cutting it here keeps the
+	// normalizer idempotent, as its output is never a 9-digit string.
+	if z := dst[start:]; len(z) == 9 {
+		nine := true
+		for _, c := range z {
+			nine = nine && '0' <= c && c <= '9'
+		}
+		if nine {
+			dst = dst[:start+5]
+		}
 	}
+	// Empty (only -): empty after normalization, ignored.
 	return dst, ""
 }
 
@@ -792,6 +840,9 @@ func appendMobileAdID(dst []byte, s string) ([]byte, string) {
 		}
 	} else {
 		dst = appendFolded(dst, s, func(r rune) rune { return r })
+		if len(dst)-start > MaxValueLength { // lowercasing and NFC can lengthen text
+			return dst[:start], reasonTooLong
+		}
 	}
 	zero := true
 	for _, c := range dst[start:] {
