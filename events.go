@@ -372,7 +372,11 @@ func (e *Event) String() string {
 	if e == nil {
 		return "pinterest.Event(nil)"
 	}
-	return "pinterest.Event{" + string(e.name) + " " + string(e.source) + " id=" + strconv.Quote(e.id) + " " + e.user.String() + "}"
+	user := "no user_data"
+	if e.user != nil {
+		user = e.user.String()
+	}
+	return "pinterest.Event{" + string(e.name) + " " + string(e.source) + " id=" + strconv.Quote(e.id) + " " + user + "}"
 }
 
 // eventErr makes a *FieldError for an event field.

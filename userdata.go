@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"net/netip"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/capisdk/pinterest/internal/jsonw"
@@ -124,7 +123,7 @@ func (u *UserData) warn(f Field, reason string) {
 // add normalizes and hashes values of one hashed field.
 func (u *UserData) add(id uint8, values []string) *UserData {
 	for _, v := range values {
-		if d, ok := parseHash(strings.TrimSpace(v)); ok {
+		if d, ok := asHash(v); ok {
 			u.put(id, d)
 			continue
 		}
@@ -249,16 +248,14 @@ func (u *UserData) Hashed(field Field, hashes ...string) *UserData {
 		return u
 	}
 	for _, h := range hashes {
-		h = strings.TrimSpace(h)
-		if h == "" {
+		if d, ok := asHash(h); ok {
+			u.put(id, d)
 			continue
 		}
-		d, ok := parseHash(h)
-		if !ok {
-			u.warn(field, reasonHashExpected)
-			continue
+		if p, _, reason := prep(h, MaxValueLength); reason == "" && p == "" {
+			continue // blank: ignored
 		}
-		u.put(id, d)
+		u.warn(field, reasonHashExpected)
 	}
 	return u
 }
@@ -480,11 +477,10 @@ func (u *UserData) AppendJSON(dst []byte) []byte {
 }
 
 // String describes the user data by field names and counts, never values, for
-// example "pinterest.UserData{em:1 ph:2 client_ip_address:1 warnings:1}".
-func (u *UserData) String() string {
-	if u == nil {
-		return "pinterest.UserData(nil)"
-	}
+// example "pinterest.UserData{em:1 ph:2 client_ip_address:1 warnings:1}". It
+// has a value receiver so that printing a UserData value, not only a pointer,
+// shows no values either (fmt prints a nil *UserData as <nil>).
+func (u UserData) String() string {
 	b := []byte("pinterest.UserData{")
 	sep := false
 	item := func(name string, n int) {
@@ -510,4 +506,4 @@ func (u *UserData) String() string {
 }
 
 // GoString is String, so that %#v shows no values either.
-func (u *UserData) GoString() string { return u.String() }
+func (u UserData) GoString() string { return u.String() }
