@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"time"
 
 	"github.com/capisdk/pinterest"
@@ -243,4 +244,61 @@ func ExampleAPIError() {
 	// Output:
 	// 401 2 Authentication failed.
 	// true
+}
+
+// The web-handler recipe: the handler hands its event to a Batcher and
+// returns at once; the Batcher sends in the background and reports every
+// event's fate to the result handler. At shutdown, Close sends what is queued.
+func ExampleBatcher() {
+	srv := pinteresttest.NewServer()
+	defer srv.Close()
+	c, err := pinterest.NewClient("test-token", pinterest.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	var mu sync.Mutex
+	processed, failed := 0, 0
+	b, err := c.NewBatcher("549755885175",
+		pinterest.WithResultHandler(func(r pinterest.EventResult) {
+			// Runs on the Batcher's goroutines: keep it short.
+			mu.Lock()
+			defer mu.Unlock()
+			if r.OK() {
+				processed++
+			} else {
+				failed++
+				log.Printf("conversion %s not recorded: %v", r.EventID, r.Err)
+			}
+		}))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	checkout := func(w http.ResponseWriter, r *http.Request) {
+		ev := webEvent(r, r.URL.Query().Get("order"))
+		ev.UserData().Email(r.FormValue("email"))
+		if err := b.Add(r.Context(), ev); err != nil {
+			// The queue stayed full until the request ended, or the
+			// server is shutting down: the event was not accepted.
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+	for _, order := range []string{"o-1", "o-2", "o-3"} {
+		r := httptest.NewRequest(http.MethodPost, "/checkout?order="+order+"&email=jane@example.com", nil)
+		checkout(httptest.NewRecorder(), r)
+	}
+
+	// At shutdown: give the Batcher a deadline to send what is queued.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := b.Close(ctx); err != nil {
+		log.Print(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	fmt.Println(processed, failed, len(srv.Events()))
+	// Output: 3 0 3
 }

@@ -146,7 +146,10 @@ const (
 
 // EventResult is the fate of one event given to Send or to a Batcher.
 type EventResult struct {
-	Index   int         // position of the event in the Send call (in a Batcher: its order of Add)
+	// Index is the position of the event in the Send call. In a Batcher it is
+	// a sequence number in the order of Add: unique and increasing, but an
+	// event that Add refused leaves a gap.
+	Index   int
 	EventID string      // the event's id
 	Status  EventStatus // processed or failed
 	// Err says why the event failed: a *FieldError when it failed local

@@ -1,0 +1,486 @@
+package pinterest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/capisdk/pinterest/internal/clock"
+)
+
+// Defaults of a Batcher.
+const (
+	DefaultQueueSize     = 10000       // WithQueueSize
+	DefaultBatchSize     = 1000        // WithBatchSize
+	DefaultFlushInterval = time.Second // WithFlushInterval
+	DefaultSenders       = 2           // WithSenders
+)
+
+// BatcherOption configures a Batcher.
+type BatcherOption interface{ applyBatcher(*batcherConfig) error }
+
+type batcherOptionFunc func(*batcherConfig) error
+
+func (f batcherOptionFunc) applyBatcher(c *batcherConfig) error { return f(c) }
+
+type batcherConfig struct {
+	queueSize   int
+	batchSize   int
+	interval    time.Duration
+	senders     int
+	onResult    func(EventResult)
+	nonBlocking bool
+}
+
+// WithQueueSize bounds how many events may wait in the queue (default
+// DefaultQueueSize). It must be positive.
+func WithQueueSize(n int) BatcherOption {
+	return batcherOptionFunc(func(c *batcherConfig) error {
+		if n < 1 {
+			return fmt.Errorf("pinterest: WithQueueSize: must be positive, got %d", n)
+		}
+		c.queueSize = n
+		return nil
+	})
+}
+
+// WithBatchSize sets how many queued events make a batch that is sent at
+// once, from 1 to 1000 (default DefaultBatchSize).
+func WithBatchSize(n int) BatcherOption {
+	return batcherOptionFunc(func(c *batcherConfig) error {
+		if n < 1 || n > DefaultMaxEventsPerRequest {
+			return fmt.Errorf("pinterest: WithBatchSize: want 1 to 1000, got %d", n)
+		}
+		c.batchSize = n
+		return nil
+	})
+}
+
+// WithFlushInterval sets how long the oldest queued event may wait before
+// its batch is sent even if it is not full (default DefaultFlushInterval). It
+// must be positive.
+func WithFlushInterval(d time.Duration) BatcherOption {
+	return batcherOptionFunc(func(c *batcherConfig) error {
+		if d <= 0 {
+			return fmt.Errorf("pinterest: WithFlushInterval: must be positive, got %v", d)
+		}
+		c.interval = d
+		return nil
+	})
+}
+
+// WithSenders sets how many batches may be sent concurrently (default
+// DefaultSenders). They share the client's rate limiter and retry policy. It
+// must be positive.
+func WithSenders(n int) BatcherOption {
+	return batcherOptionFunc(func(c *batcherConfig) error {
+		if n < 1 {
+			return fmt.Errorf("pinterest: WithSenders: must be positive, got %d", n)
+		}
+		c.senders = n
+		return nil
+	})
+}
+
+// WithResultHandler sets the function that receives exactly one EventResult
+// for every event the Batcher accepted, processed or failed, in no particular
+// order. It is called on the Batcher's sender goroutines: it should return
+// quickly, as a slow handler slows sending down (a handler that blocks
+// forever stops its sender). A panic in it is recovered and logged. Without a
+// handler, failed events are logged to the client's logger (WithLogger) and
+// counted in Stats.
+func WithResultHandler(fn func(EventResult)) BatcherOption {
+	return batcherOptionFunc(func(c *batcherConfig) error {
+		if fn == nil {
+			return errors.New("pinterest: WithResultHandler: nil function")
+		}
+		c.onResult = fn
+		return nil
+	})
+}
+
+// WithNonBlockingAdd makes Add return ErrQueueFull at once when the queue is
+// full, instead of waiting for room.
+func WithNonBlockingAdd() BatcherOption {
+	return batcherOptionFunc(func(c *batcherConfig) error { c.nonBlocking = true; return nil })
+}
+
+// BatcherStats counts a Batcher's events. Counts only grow, except Queued and
+// InFlight.
+type BatcherStats struct {
+	Queued    int // accepted, waiting to be sent
+	InFlight  int // being sent
+	Sent      int // whose sending has ended, processed or failed (Processed + Failed)
+	Processed int // processed by Pinterest
+	Failed    int // failed (locally, by Pinterest, or at shutdown)
+	Retried   int // HTTP attempts beyond the first, over all batches
+}
+
+type queued struct {
+	ev  *Event
+	seq int
+}
+
+type batch struct {
+	items []queued
+	done  chan struct{}
+}
+
+// Batcher sends events in the background: Add hands events over in well under
+// a microsecond and returns, and the Batcher sends them in batches of up to
+// 1,000 to one ad account, retrying as the client's policy says, and reports
+// the fate of every event it accepted to the result handler exactly once, at
+// shutdown too.
+//
+// A batch leaves when BatchSize events are queued, when the oldest queued event
+// has waited the flush interval, or on Flush. Close flushes and stops.
+// A Batcher is safe for concurrent use.
+type Batcher struct {
+	c       *Client
+	account string
+	cfg     batcherConfig
+	clock   clock.Clock
+
+	queue    chan queued
+	flushReq chan chan []chan struct{}
+	batches  chan batch
+	closing  chan struct{} // closed first by Close: wakes Adds waiting for room
+	shut     chan struct{} // closed by Close once no Add can enqueue: the dispatcher's last drain
+	mu       sync.RWMutex  // held for reading by Add while it enqueues, for writing by Close
+	closed   bool
+	seq      atomic.Int64
+
+	sendCtx    context.Context
+	cancelSend context.CancelCauseFunc
+	senders    sync.WaitGroup
+	dispatched chan struct{} // closed when the dispatcher has handed off everything
+
+	queued, inFlight, sent, processed, failed, retried atomic.Int64
+	closeOnce                                          sync.Once
+}
+
+// NewBatcher starts a Batcher that sends to adAccountID with this client. Its
+// goroutines run until Close.
+func (c *Client) NewBatcher(adAccountID string, opts ...BatcherOption) (*Batcher, error) {
+	if err := validAdAccountID(adAccountID); err != nil {
+		return nil, err
+	}
+	cfg := batcherConfig{
+		queueSize: DefaultQueueSize,
+		batchSize: min(DefaultBatchSize, c.cfg.maxPerRequest),
+		interval:  DefaultFlushInterval,
+		senders:   DefaultSenders,
+	}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o.applyBatcher(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	b := &Batcher{
+		c:          c,
+		account:    adAccountID,
+		cfg:        cfg,
+		clock:      c.cfg.clock,
+		queue:      make(chan queued, cfg.queueSize),
+		flushReq:   make(chan chan []chan struct{}),
+		batches:    make(chan batch),
+		closing:    make(chan struct{}),
+		shut:       make(chan struct{}),
+		dispatched: make(chan struct{}),
+	}
+	b.sendCtx, b.cancelSend = context.WithCancelCause(context.Background())
+	b.senders.Add(cfg.senders)
+	for range cfg.senders {
+		go b.sender()
+	}
+	go b.dispatch()
+	return b, nil
+}
+
+// Add queues events for sending. With a full queue it waits for room until ctx
+// ends, or, with WithNonBlockingAdd, returns ErrQueueFull at once. After Close
+// it returns ErrClosed. A nil event is refused with an error before anything is
+// queued.
+//
+// Events are queued in order; when Add returns an error, the events before
+// the one that could not be queued were accepted (the error says how many), and
+// every accepted event gets exactly one result.
+func (b *Batcher) Add(ctx context.Context, events ...*Event) error {
+	for i, ev := range events {
+		if ev == nil {
+			return fmt.Errorf("pinterest: Batcher.Add: event %d is nil; nothing was queued", i)
+		}
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.closed {
+		return ErrClosed
+	}
+	for i, ev := range events {
+		q := queued{ev: ev, seq: int(b.seq.Add(1) - 1)}
+		// Counted before it is queued: a sender may take it, and subtract it,
+		// as soon as it is in the channel.
+		b.queued.Add(1)
+		select {
+		case b.queue <- q:
+			continue
+		default:
+		}
+		if b.cfg.nonBlocking {
+			b.queued.Add(-1)
+			return addErr(i, len(events), ErrQueueFull)
+		}
+		select {
+		case b.queue <- q:
+		case <-ctx.Done():
+			b.queued.Add(-1)
+			return addErr(i, len(events), ctx.Err())
+		case <-b.closing:
+			b.queued.Add(-1)
+			return addErr(i, len(events), ErrClosed)
+		}
+	}
+	return nil
+}
+
+func addErr(accepted, total int, err error) error {
+	if total == 1 {
+		return err
+	}
+	return fmt.Errorf("pinterest: Batcher.Add accepted %d of %d events: %w", accepted, total, err)
+}
+
+// dispatch cuts the queue into batches and hands them to the senders.
+func (b *Batcher) dispatch() {
+	defer close(b.dispatched)
+	defer close(b.batches)
+	var cur []queued
+	var timer clock.Timer
+	var timerC <-chan time.Time
+	outstanding := make(map[chan struct{}]struct{})
+	stopTimer := func() {
+		if timer != nil {
+			timer.Stop()
+			timer, timerC = nil, nil
+		}
+	}
+	handOff := func() {
+		stopTimer()
+		if len(cur) == 0 {
+			return
+		}
+		bt := batch{items: cur, done: make(chan struct{})}
+		cur = make([]queued, 0, b.cfg.batchSize)
+		for d := range outstanding { // forget finished batches: at most senders+1 are kept
+			select {
+			case <-d:
+				delete(outstanding, d)
+			default:
+			}
+		}
+		outstanding[bt.done] = struct{}{}
+		b.batches <- bt
+	}
+	add := func(q queued) {
+		if cur == nil {
+			cur = make([]queued, 0, b.cfg.batchSize)
+		}
+		cur = append(cur, q)
+		if len(cur) == 1 {
+			timer = b.clock.NewTimer(b.cfg.interval)
+			timerC = timer.C()
+		}
+		if len(cur) >= b.cfg.batchSize {
+			handOff()
+		}
+	}
+	drain := func() { // take what is queued now
+		for n := len(b.queue); n > 0; n-- {
+			add(<-b.queue)
+		}
+	}
+	for {
+		select {
+		case q := <-b.queue:
+			add(q)
+			// Fill the rest of the batch with plain receives, cheaper than the
+			// select; Flush, the timer and Close are seen at the next boundary.
+			for more := true; more && len(cur) > 0; {
+				select {
+				case q := <-b.queue:
+					add(q)
+				default:
+					more = false
+				}
+			}
+		case <-timerC:
+			timer, timerC = nil, nil
+			handOff()
+		case reply := <-b.flushReq:
+			drain()
+			handOff()
+			waits := make([]chan struct{}, 0, len(outstanding))
+			for d := range outstanding {
+				select {
+				case <-d:
+					delete(outstanding, d)
+				default:
+					waits = append(waits, d)
+				}
+			}
+			reply <- waits
+		case <-b.shut: // no Add can enqueue any more: take everything that is left
+			drain()
+			handOff()
+			return
+		}
+	}
+}
+
+// sender sends batches until the dispatcher is done.
+func (b *Batcher) sender() {
+	defer b.senders.Done()
+	for bt := range b.batches {
+		b.send(bt)
+	}
+}
+
+func (b *Batcher) send(bt batch) {
+	defer close(bt.done)
+	n := int64(len(bt.items))
+	b.queued.Add(-n)
+	b.inFlight.Add(n)
+	events := make([]*Event, len(bt.items))
+	for i, q := range bt.items {
+		events[i] = q.ev
+	}
+	res, _ := b.c.Send(b.sendCtx, b.account, events...)
+	b.inFlight.Add(-n)
+	if res.Requests > 1 {
+		b.retried.Add(int64(res.Requests - 1))
+	}
+	for i := range res.Results {
+		r := res.Results[i]
+		r.Index = bt.items[i].seq
+		if r.Status == StatusProcessed {
+			b.processed.Add(1)
+		} else {
+			b.failed.Add(1)
+		}
+		b.sent.Add(1)
+		b.deliver(r)
+	}
+}
+
+// deliver hands one result to the handler, surviving its panics.
+func (b *Batcher) deliver(r EventResult) {
+	defer func() {
+		if p := recover(); p != nil && b.c.cfg.logger != nil {
+			b.c.cfg.logger.Error("pinterest: result handler panicked", slog.Any("panic", p), slog.String("event_id", r.EventID))
+		}
+	}()
+	if b.cfg.onResult != nil {
+		b.cfg.onResult(r)
+		return
+	}
+	if r.Status != StatusProcessed && b.c.cfg.logger != nil {
+		b.c.cfg.logger.Warn("pinterest: event failed", slog.String("event_id", r.EventID), slog.String("error", r.Err.Error()))
+	}
+}
+
+// Flush sends every event queued so far without waiting for the flush
+// interval, and waits until all of them, and every batch already being sent,
+// have their results, or until ctx ends. Once Close was called it returns
+// ErrClosed (Close itself sends what is queued).
+func (b *Batcher) Flush(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	select {
+	case <-b.closing: // after Close, the dispatcher may still take a request: refuse it here
+		return ErrClosed
+	default:
+	}
+	reply := make(chan []chan struct{}, 1)
+	select {
+	case b.flushReq <- reply:
+	case <-b.closing:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	var waits []chan struct{}
+	select {
+	case waits = <-reply:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	for _, d := range waits {
+		select {
+		case <-d:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// errShutdown is the cause given to the events that Close could not send in time.
+var errShutdown = fmt.Errorf("pinterest: the batcher's Close ended before the event could be sent: %w", ErrClosed)
+
+// Close stops accepting events (Add then returns ErrClosed), sends every queued
+// event and waits for all results. If ctx ends first, it cancels what is being
+// sent, reports every event still queued or in flight as failed (with an error
+// matching ErrClosed or the context error), and returns ctx's error without
+// waiting for a slow result handler to take those reports. Close on a closed
+// Batcher waits again, and returns nil once everything has been reported.
+// Do not call Close from the result handler: it would wait for its own
+// sender, and return only when ctx ends.
+func (b *Batcher) Close(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	b.closeOnce.Do(func() {
+		close(b.closing) // wakes Adds that wait for room, so that the lock can be had
+		b.mu.Lock()
+		b.closed = true
+		b.mu.Unlock()
+		close(b.shut)
+	})
+	done := make(chan struct{})
+	go func() {
+		<-b.dispatched
+		b.senders.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		b.cancelSend(nil)
+		return nil
+	case <-ctx.Done():
+		b.cancelSend(errShutdown)
+		return fmt.Errorf("pinterest: Batcher.Close: %w; events not yet sent are reported failed", ctx.Err())
+	}
+}
+
+// Stats returns the Batcher's counts.
+func (b *Batcher) Stats() BatcherStats {
+	return BatcherStats{
+		Queued:    int(b.queued.Load()),
+		InFlight:  int(b.inFlight.Load()),
+		Sent:      int(b.sent.Load()),
+		Processed: int(b.processed.Load()),
+		Failed:    int(b.failed.Load()),
+		Retried:   int(b.retried.Load()),
+	}
+}
