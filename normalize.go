@@ -223,10 +223,21 @@ func keepLetters(r rune) rune {
 	return -1
 }
 
+// capOutput refuses a normalized value longer than MaxValueLength: the input
+// is capped, but lowercasing and NFC can lengthen text (U+023A lowercases to
+// a 3-byte letter), and a value refused on a second pass would make the
+// normalizers not idempotent. Every normalizer's output passes through it.
+func capOutput(b []byte, reason string) ([]byte, string) {
+	if reason == "" && len(b) > MaxValueLength {
+		return b[:0], reasonTooLong
+	}
+	return b, reason
+}
+
 // normString runs an append-style normalizer and returns its result as a string.
 func normString(f Field, s string, fn func([]byte, string) ([]byte, string)) (string, error) {
 	var buf [128]byte
-	b, reason := fn(buf[:0], s)
+	b, reason := capOutput(fn(buf[:0], s))
 	if reason != "" {
 		return "", fieldErr(f, reason)
 	}
@@ -254,9 +265,6 @@ func appendEmail(dst []byte, s string) ([]byte, string) {
 		}
 	} else {
 		dst = appendFolded(dst, s, dropSpace)
-		if len(dst)-start > MaxValueLength { // lowercasing and NFC can lengthen text
-			return dst[:start], reasonTooLong
-		}
 	}
 	e := dst[start:]
 	at := -1
@@ -632,8 +640,7 @@ func appendName(dst []byte, s string) ([]byte, string) {
 		return dst, ""
 	}
 	// s is trimmed, so a space is only written between two other runes.
-	start := len(dst)
-	dst = appendFolded(dst, s, func(r rune) rune {
+	return appendFolded(dst, s, func(r rune) rune {
 		if unicode.IsSpace(r) {
 			if space {
 				return -1
@@ -643,11 +650,7 @@ func appendName(dst []byte, s string) ([]byte, string) {
 		}
 		space = false
 		return r
-	})
-	if len(dst)-start > MaxValueLength { // lowercasing and NFC can lengthen text
-		return dst[:start], reasonTooLong
-	}
-	return dst, ""
+	}), ""
 }
 
 // NormalizeCity normalizes a city for the ct field: NFC, lowercased, and only
@@ -662,11 +665,7 @@ func appendCity(dst []byte, s string) ([]byte, string) {
 	if reason != "" || s == "" {
 		return dst, reason
 	}
-	start := len(dst)
 	dst = appendAlnum(dst, s, ascii, keepAlnum)
-	if len(dst)-start > MaxValueLength { // lowercasing and NFC can lengthen text
-		return dst[:start], reasonTooLong
-	}
 	// No letter or digit (only punctuation or symbols): empty after
 	// normalization, ignored.
 	return dst, ""
@@ -840,9 +839,6 @@ func appendMobileAdID(dst []byte, s string) ([]byte, string) {
 		}
 	} else {
 		dst = appendFolded(dst, s, func(r rune) rune { return r })
-		if len(dst)-start > MaxValueLength { // lowercasing and NFC can lengthen text
-			return dst[:start], reasonTooLong
-		}
 	}
 	zero := true
 	for _, c := range dst[start:] {

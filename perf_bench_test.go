@@ -301,15 +301,20 @@ func perfDiscard(tb testing.TB) *httptest.Server {
 	return srv
 }
 
+// perfClient is a client of a discard server, rate limiting off.
+func perfClient(b *testing.B) *pinterest.Client {
+	c, err := pinterest.NewClient("bench-token", pinterest.WithBaseURL(perfDiscard(b).URL), pinterest.WithoutRateLimit())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
 // BenchmarkSend1000 is the full Send of 1,000 prepared events over loopback
 // HTTP, rate limiting off: validation, encoding, the request, decoding the
 // answer and mapping 1,000 results.
 func BenchmarkSend1000(b *testing.B) {
-	srv := perfDiscard(b)
-	c, err := pinterest.NewClient("bench-token", pinterest.WithBaseURL(srv.URL), pinterest.WithoutRateLimit())
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := perfClient(b)
 	data := perfData(perfBatch)
 	evs := make([]*pinterest.Event, perfBatch)
 	for i := range data {
@@ -328,11 +333,7 @@ func BenchmarkSend1000(b *testing.B) {
 
 // BenchmarkPrepareAndSend1000 builds the 1,000 events from raw data and sends them.
 func BenchmarkPrepareAndSend1000(b *testing.B) {
-	srv := perfDiscard(b)
-	c, err := pinterest.NewClient("bench-token", pinterest.WithBaseURL(srv.URL), pinterest.WithoutRateLimit())
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := perfClient(b)
 	data := perfData(perfBatch)
 	evs := make([]*pinterest.Event, perfBatch)
 	ctx := context.Background()

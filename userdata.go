@@ -128,7 +128,7 @@ func (u *UserData) add(id uint8, values []string) *UserData {
 			continue
 		}
 		var buf [256]byte
-		b, reason := u.normalize(buf[:0], id, v)
+		b, reason := capOutput(u.normalize(buf[:0], id, v))
 		switch {
 		case reason != "":
 			u.warn(hashedFields[id].field, reason)
