@@ -255,17 +255,25 @@ type Event struct {
 	optOut      int8 // 0 unset, 1 false, 2 true
 	partnerName string
 	language    string
-	appID       string
-	appName     string
-	appVersion  string
-	devBrand    string
-	devCarrier  string
-	devModel    string
-	devType     string
-	osVersion   string
-	wifi        int8 // 0 unset, 1 false, 2 true
+	legacy      *legacyFields // allocated by the first legacy setter: most events have none
+	wifi        int8          // 0 unset, 1 false, 2 true
 	appInfo     *AppInfo
 	deviceInfo  *DeviceInfo
+}
+
+// legacyFields are the top-level app and device fields that predate app_info
+// and device_info.
+type legacyFields struct {
+	appID, appName, appVersion                   string
+	devBrand, devCarrier, devModel, devType, osV string
+}
+
+// leg returns the legacy fields, allocating them on first use.
+func (e *Event) leg() *legacyFields {
+	if e.legacy == nil {
+		e.legacy = new(legacyFields)
+	}
+	return e.legacy
 }
 
 // NewEvent starts an event of the given name and action source, happening now.
@@ -310,28 +318,28 @@ func (e *Event) App(info AppInfo) *Event { e.appInfo = &info; return e }
 func (e *Event) Device(info DeviceInfo) *Event { e.deviceInfo = &info; return e }
 
 // AppID sets the legacy top-level app_id: the app store id of the app.
-func (e *Event) AppID(id string) *Event { e.appID = id; return e }
+func (e *Event) AppID(id string) *Event { e.leg().appID = id; return e }
 
 // AppName sets the legacy top-level app_name.
-func (e *Event) AppName(name string) *Event { e.appName = name; return e }
+func (e *Event) AppName(name string) *Event { e.leg().appName = name; return e }
 
 // AppVersion sets the legacy top-level app_version.
-func (e *Event) AppVersion(v string) *Event { e.appVersion = v; return e }
+func (e *Event) AppVersion(v string) *Event { e.leg().appVersion = v; return e }
 
 // DeviceBrand sets the legacy top-level device_brand, e.g. "Apple".
-func (e *Event) DeviceBrand(b string) *Event { e.devBrand = b; return e }
+func (e *Event) DeviceBrand(b string) *Event { e.leg().devBrand = b; return e }
 
 // DeviceCarrier sets the legacy top-level device_carrier, e.g. "T-Mobile".
-func (e *Event) DeviceCarrier(c string) *Event { e.devCarrier = c; return e }
+func (e *Event) DeviceCarrier(c string) *Event { e.leg().devCarrier = c; return e }
 
 // DeviceModel sets the legacy top-level device_model, e.g. "iPhone X".
-func (e *Event) DeviceModel(m string) *Event { e.devModel = m; return e }
+func (e *Event) DeviceModel(m string) *Event { e.leg().devModel = m; return e }
 
 // DeviceType sets the legacy top-level device_type, e.g. "iPhone".
-func (e *Event) DeviceType(t string) *Event { e.devType = t; return e }
+func (e *Event) DeviceType(t string) *Event { e.leg().devType = t; return e }
 
 // OSVersion sets the legacy top-level os_version, e.g. "12.1.4".
-func (e *Event) OSVersion(v string) *Event { e.osVersion = v; return e }
+func (e *Event) OSVersion(v string) *Event { e.leg().osV = v; return e }
 
 // Wifi tells whether the device was on wifi (wifi).
 func (e *Event) Wifi(on bool) *Event { e.wifi = tristate(on); return e }
@@ -419,13 +427,13 @@ func (e *Event) validate(now time.Time) (warnings []string, err error) {
 	}
 	for _, s := range [...]struct{ field, v string }{
 		{"event_source_url", e.url}, {"partner_name", e.partnerName}, {"language", e.language},
-		{"app_id", e.appID}, {"app_name", e.appName}, {"app_version", e.appVersion},
-		{"device_brand", e.devBrand}, {"device_carrier", e.devCarrier}, {"device_model", e.devModel},
-		{"device_type", e.devType}, {"os_version", e.osVersion},
 	} {
 		if !validText(s.v, 8192) {
 			return nil, eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes")
 		}
+	}
+	if err := e.legacy.validate(); err != nil {
+		return nil, err
 	}
 	if err := e.customData().validate(); err != nil {
 		return nil, err
@@ -437,6 +445,22 @@ func (e *Event) validate(now time.Time) (warnings []string, err error) {
 		return nil, err
 	}
 	return warnings, nil
+}
+
+func (l *legacyFields) validate() error {
+	if l == nil {
+		return nil
+	}
+	for _, s := range [...]struct{ field, v string }{
+		{"app_id", l.appID}, {"app_name", l.appName}, {"app_version", l.appVersion},
+		{"device_brand", l.devBrand}, {"device_carrier", l.devCarrier}, {"device_model", l.devModel},
+		{"device_type", l.devType}, {"os_version", l.osV},
+	} {
+		if !validText(s.v, 8192) {
+			return eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes")
+		}
+	}
+	return nil
 }
 
 // validText reports whether s is valid UTF-8 of at most max bytes.
@@ -680,14 +704,16 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = appendStr(dst, "event_source_url", e.url)
 	dst = appendTri(dst, "opt_out", e.optOut)
 	dst = appendStr(dst, "partner_name", e.partnerName)
-	dst = appendStr(dst, "app_id", e.appID)
-	dst = appendStr(dst, "app_name", e.appName)
-	dst = appendStr(dst, "app_version", e.appVersion)
-	dst = appendStr(dst, "device_brand", e.devBrand)
-	dst = appendStr(dst, "device_carrier", e.devCarrier)
-	dst = appendStr(dst, "device_model", e.devModel)
-	dst = appendStr(dst, "device_type", e.devType)
-	dst = appendStr(dst, "os_version", e.osVersion)
+	if l := e.legacy; l != nil {
+		dst = appendStr(dst, "app_id", l.appID)
+		dst = appendStr(dst, "app_name", l.appName)
+		dst = appendStr(dst, "app_version", l.appVersion)
+		dst = appendStr(dst, "device_brand", l.devBrand)
+		dst = appendStr(dst, "device_carrier", l.devCarrier)
+		dst = appendStr(dst, "device_model", l.devModel)
+		dst = appendStr(dst, "device_type", l.devType)
+		dst = appendStr(dst, "os_version", l.osV)
+	}
 	dst = appendTri(dst, "wifi", e.wifi)
 	dst = appendStr(dst, "language", e.language)
 	dst = append(dst, `,"user_data":`...)

@@ -3,6 +3,7 @@ package pinterest
 import (
 	"crypto/sha256"
 	"net/netip"
+	"slices"
 	"strconv"
 	"time"
 
@@ -97,22 +98,30 @@ func (u *UserData) entries() []entry {
 	return u.more
 }
 
-// put adds a hash unless the field already has it.
+// put adds a hash unless the field already has it. Entries are kept ordered
+// by field id (values of one field in the order given), so that AppendJSON
+// writes them in one pass.
 func (u *UserData) put(id uint8, d digest) {
-	for _, e := range u.entries() {
-		if e.id == id && e.sum == d {
+	es := u.entries()
+	at := len(es) // insertion point: after the last entry of this field or an earlier one
+	for at > 0 && es[at-1].id > id {
+		at--
+	}
+	for i := at - 1; i >= 0 && es[i].id == id; i-- {
+		if es[i].sum == d {
 			return
 		}
 	}
-	if u.n < inlineEntries {
-		u.inline[u.n] = entry{id, d}
-		u.n++
-		return
+	e := entry{id, d}
+	switch {
+	case u.n < inlineEntries:
+		copy(u.inline[at+1:u.n+1], u.inline[at:u.n])
+		u.inline[at] = e
+	case u.n == inlineEntries:
+		u.more = slices.Insert(append(make([]entry, 0, 2*inlineEntries), u.inline[:]...), at, e)
+	default:
+		u.more = slices.Insert(u.more, at, e)
 	}
-	if u.n == inlineEntries {
-		u.more = append(make([]entry, 0, 2*inlineEntries), u.inline[:]...)
-	}
-	u.more = append(u.more, entry{id, d})
 	u.n++
 }
 
@@ -430,29 +439,18 @@ func (u *UserData) AppendJSON(dst []byte) []byte {
 	}
 	first := true
 	es := u.entries()
-	var seen [numHashed]int
-	for _, e := range es {
-		seen[e.id]++
-	}
-	for id := range numHashed {
-		if seen[id] == 0 {
-			continue
-		}
+	for i := 0; i < len(es); {
+		id := es[i].id
 		dst = jsonw.Key(dst, string(hashedFields[id].field), first)
 		first = false
 		dst = append(dst, '[')
-		k := 0
-		for i := range es {
-			if es[i].id != id {
-				continue
-			}
-			if k > 0 {
+		for k := i; i < len(es) && es[i].id == id; i++ {
+			if i > k {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, '"')
 			dst = es[i].sum.appendHex(dst)
 			dst = append(dst, '"')
-			k++
 		}
 		dst = append(dst, ']')
 	}
