@@ -733,9 +733,6 @@ func appendZip(dst []byte, s string) ([]byte, string) {
 	if reason != "" || s == "" {
 		return dst, reason
 	}
-	if isZipPlus4(s) {
-		return append(dst, s[:5]...), ""
-	}
 	start := len(dst)
 	for _, r := range s {
 		switch {
@@ -751,9 +748,10 @@ func appendZip(dst []byte, s string) ([]byte, string) {
 			return dst[:start], reasonZip
 		}
 	}
-	// Nine digits once white space and - are gone is a ZIP+4 too (94025 1234
-	// with a tab or no-break space, 94025 - 1234); cutting it here keeps the
-	// normalizer idempotent, as its output is never a 9-digit string.
+	// Nine digits once white space and - are gone is a US ZIP+4 (12345-6789,
+	// 12345 6789, 123456789, and also 94025 1234 with a tab or no-break space):
+	// keep the first five. Cutting every such result keeps the normalizer
+	// idempotent, as its output is never a 9-digit string.
 	if z := dst[start:]; len(z) == 9 {
 		nine := true
 		for _, c := range z {
@@ -765,17 +763,6 @@ func appendZip(dst []byte, s string) ([]byte, string) {
 	}
 	// Empty (only -): empty after normalization, ignored.
 	return dst, ""
-}
-
-// isZipPlus4 reports the US ZIP+4 forms NNNNN-NNNN, NNNNN NNNN and NNNNNNNNN.
-func isZipPlus4(s string) bool {
-	switch {
-	case len(s) == 9:
-		return allDigits(s)
-	case len(s) == 10 && (s[5] == '-' || s[5] == ' '):
-		return allDigits(s[:5]) && allDigits(s[6:])
-	}
-	return false
 }
 
 // NormalizeCountry normalizes a country for the country field to its lowercase
