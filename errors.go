@@ -63,6 +63,11 @@ var (
 	ErrQueueFull = errors.New("pinterest: queue full")
 	// ErrClosed: the Batcher is closed.
 	ErrClosed = errors.New("pinterest: batcher closed")
+	// ErrOutcomeUnknown: the request holding the event was written to the
+	// network but no answer says what became of it (a timeout or a reset after
+	// the body was sent, a cancelled context while waiting for the answer, a
+	// shutdown with the request in flight). Pinterest may have processed it.
+	ErrOutcomeUnknown = errors.New("pinterest: outcome unknown")
 )
 
 // APIError is an answer of Pinterest other than 200, or a 200 whose body could
