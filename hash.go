@@ -31,7 +31,7 @@ func IsHashed(s string) bool {
 
 // asHash decodes a raw value that is a SHA-256 hash: 64 hex digits once trimmed
 // of surrounding white space and stripped of the invisible characters removed
-// from every field (normalization.md: "before anything else"), such as the
+// from every field (docs/normalization.md: "before anything else"), such as the
 // byte order mark that starts the first column of many CSV exports.
 func asHash(s string) (digest, bool) {
 	if d, ok := parseHash(strings.TrimSpace(s)); ok {

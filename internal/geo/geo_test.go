@@ -3,6 +3,7 @@ package geo
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -48,12 +49,12 @@ func TestISOTable(t *testing.T) {
 	}
 }
 
-// TestISOTableMatchesSystemData cross-checks the table against the Debian
-// iso-codes package when it is installed.
+// TestISOTableMatchesSystemData cross-checks the table against the ISO 3166-1
+// list of Debian's iso-codes package, copied into testdata (see its README).
 func TestISOTableMatchesSystemData(t *testing.T) {
-	data, err := os.ReadFile("/usr/share/iso-codes/json/iso_3166-1.json")
+	data, err := os.ReadFile(filepath.Join("testdata", "iso_3166-1.json"))
 	if err != nil {
-		t.Skip("iso-codes not installed:", err)
+		t.Fatal(err)
 	}
 	var doc struct {
 		Entries []struct {
