@@ -406,6 +406,16 @@ func (u *UserData) MeetsMinimum() bool {
 	return false
 }
 
+// Warn records a warning on field, as the setters do when they drop an
+// invalid value: Warnings then holds a *FieldError for "user_data.<field>"
+// with reason. It is for code that vets a value itself before it would reach a
+// setter, such as package pinteresthttp refusing a click id no cookie can
+// hold. reason must say why, never contain the value.
+func (u *UserData) Warn(field Field, reason string) *UserData {
+	u.warn(field, reason)
+	return u
+}
+
 // Warnings returns one *FieldError for each value that was dropped as invalid,
 // in the order the values were given. The errors name the field and the reason,
 // never the value.
