@@ -82,7 +82,16 @@
 // dropped connections, HTML or malformed bodies, truncated answers, and
 // answers lost after the events were recorded (Process). WithRateLimit
 // answers 429 when a client sends too fast, and WithAdAccounts answers 403
-// for ad accounts the token may not use.
+// for ad accounts the token may not use. ParseFaults reads a short text form
+// of a fault list, such as "503*2,429+retry-after=1,ok".
+//
+// # Running it alone
+//
+// Command pinfake (cmd/pinfake) runs the server on a loopback port for local
+// development, logs what it receives (WithAddress and WithObserver are the
+// options it uses) and plays a fault script given by flag:
+//
+//	go run github.com/capisdk/pinterest/pinteresttest/cmd/pinfake -faults '503,ok'
 //
 // # Shutdown
 //

@@ -3,7 +3,9 @@ package pinteresttest
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -24,6 +26,8 @@ type config struct {
 	rateN         int                 // 0: no rate limit
 	ratePer       time.Duration       // window of the rate limit
 	adAccounts    map[string]struct{} // nil: every ad account is permitted
+	addr          string              // listen address; "" picks a loopback port
+	observer      func(Request)       // nil: none
 }
 
 func defaultConfig() config {
@@ -103,6 +107,47 @@ func WithAdAccounts(ids ...string) Option {
 			}
 			c.adAccounts[id] = struct{}{}
 		}
+		return nil
+	})
+}
+
+// WithAddress makes the server listen on addr, a host:port whose host is a
+// loopback IP address (127.0.0.1, ::1) or "localhost"; port 0 picks a free
+// port. The default is "127.0.0.1:0", falling back to "[::1]:0". The server
+// never listens on other interfaces: it is a test double that accepts any
+// token.
+func WithAddress(addr string) Option {
+	return optionFunc(func(c *config) error {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return fmt.Errorf("pinteresttest: WithAddress: %q is not host:port: %v", addr, err)
+		}
+		if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+			return fmt.Errorf("pinteresttest: WithAddress: invalid port in %q", addr)
+		}
+		if host != "localhost" {
+			ip := net.ParseIP(host)
+			if ip == nil || !ip.IsLoopback() {
+				return fmt.Errorf("pinteresttest: WithAddress: host of %q must be a loopback address (127.0.0.1, ::1 or localhost)", addr)
+			}
+		}
+		c.addr = addr
+		return nil
+	})
+}
+
+// WithObserver calls fn with a copy of each request once its answer is
+// decided, just before the answer is written (for a request answered with
+// nothing, a Drop fault or a client that gave up during a Delay, with Status
+// 0). fn runs on the server's handler goroutines, possibly several at once,
+// and delays the answer while it runs. The copy has no Authorization header,
+// like every Request.
+func WithObserver(fn func(Request)) Option {
+	return optionFunc(func(c *config) error {
+		if fn == nil {
+			return errors.New("pinteresttest: WithObserver: nil function")
+		}
+		c.observer = fn
 		return nil
 	})
 }

@@ -73,11 +73,9 @@ func newServer(opts []Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := listen(cfg.addr)
 	if err != nil {
-		if l, err = net.Listen("tcp6", "[::1]:0"); err != nil {
-			return nil, fmt.Errorf("pinteresttest: cannot listen on a loopback address: %v", err)
-		}
+		return nil, err
 	}
 	s := &Server{cfg: cfg, done: make(chan struct{}), rateLog: make(map[string][]time.Time)}
 	s.ts = &httptest.Server{
@@ -87,6 +85,25 @@ func newServer(opts []Option) (*Server, error) {
 	s.ts.Start()
 	s.URL = s.ts.URL
 	return s, nil
+}
+
+// listen opens the listener on addr, or on a free loopback port when addr is
+// empty.
+func listen(addr string) (net.Listener, error) {
+	if addr != "" {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("pinteresttest: cannot listen on %s: %v", addr, err)
+		}
+		return l, nil
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		if l, err = net.Listen("tcp6", "[::1]:0"); err != nil {
+			return nil, fmt.Errorf("pinteresttest: cannot listen on a loopback address: %v", err)
+		}
+	}
+	return l, nil
 }
 
 // Close shuts the server down: it ends pending Delay faults, closes the
@@ -193,6 +210,7 @@ type answer struct {
 	message      string // message of an error body
 	numEvents    int
 	numProcessed int
+	results      []eventResult // per-event items, nil unless processed
 }
 
 // reqInfo is what the server reads from a request before processing it.
@@ -304,12 +322,25 @@ func (s *Server) begin(r *http.Request, body []byte) (*Request, reqInfo, *Fault)
 // written, so that a client that has read the answer finds it recorded.
 func (s *Server) finish(rec *Request, ans *answer, status int) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	rec.Status = status
 	if ans != nil {
 		rec.Message = ans.message
 		rec.NumEvents = ans.numEvents
 		rec.NumProcessed = ans.numProcessed
+		if ans.results != nil {
+			rec.Results = make([]EventResult, len(ans.results))
+			for i, r := range ans.results {
+				rec.Results[i] = EventResult(r)
+			}
+		}
+	}
+	var c Request
+	if s.cfg.observer != nil {
+		c = rec.clone()
+	}
+	s.mu.Unlock()
+	if s.cfg.observer != nil {
+		s.cfg.observer(c)
 	}
 }
 
@@ -412,6 +443,7 @@ func (s *Server) process(r *http.Request, info reqInfo, body []byte, commit bool
 		a = &answer{status: http.StatusOK, contentType: jsonType, body: respJSON}
 	}
 	a.numEvents, a.numProcessed = len(req.Data), len(processed)
+	a.results = resp.Events
 	return a
 }
 
@@ -524,6 +556,7 @@ func faultAnswer(f *Fault, processed *answer) *answer {
 	a := errorAnswer(f.Status, f.Code, f.Message)
 	if processed != nil {
 		a.numEvents, a.numProcessed = processed.numEvents, processed.numProcessed
+		a.results = processed.results
 	}
 	return a
 }
@@ -541,6 +574,7 @@ func rawAnswer(f *Fault, processed *answer) *answer {
 	a := &answer{status: status, contentType: ct, body: []byte(f.Body)}
 	if processed != nil {
 		a.numEvents, a.numProcessed = processed.numEvents, processed.numProcessed
+		a.results = processed.results
 	}
 	return a
 }

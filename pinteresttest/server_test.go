@@ -280,7 +280,8 @@ func TestRequestsRecord(t *testing.T) {
 	want := []pinteresttest.Request{
 		{Method: "POST", Path: "/v5/ad_accounts/" + account + "/events", RawQuery: "test=true", AdAccountID: account,
 			Test: true, ContentType: "application/json", UserAgent: "pinteresttest-test/1.0", Authorized: true,
-			Body: b, Time: testNow, Status: 200, NumEvents: 1, NumProcessed: 1},
+			Body: b, Time: testNow, Status: 200, NumEvents: 1, NumProcessed: 1,
+			Results: []pinteresttest.EventResult{{Status: "processed"}}},
 		{Method: "POST", Path: "/v5/ad_accounts/" + account + "/events", AdAccountID: account,
 			ContentType: "application/json", UserAgent: "pinteresttest-test/1.0",
 			Body: b, Time: testNow, Status: 401, Message: "Authentication failed."},

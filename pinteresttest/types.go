@@ -166,8 +166,20 @@ type Request struct {
 	NumEvents int
 	// NumProcessed is the number of events answered with status "processed".
 	NumProcessed int
+	// Results holds the per-event items of the server's answer, in request
+	// order, when the request passed request-level validation (200 and the
+	// 422 of WithPartialFailureStatus, also under a fault with Process); nil
+	// otherwise, and nil when a fault replaced the answer without Process.
+	Results []EventResult
 	// Fault is a copy of the fault applied to this request, nil if none.
 	Fault *Fault
+}
+
+// EventResult is one item of the "events" array of the server's answer.
+type EventResult struct {
+	Status         string // "processed" or "failed"
+	ErrorMessage   string // why the event failed, "" when processed
+	WarningMessage string // "" when there is nothing to say
 }
 
 // Fault describes one abnormal answer; see Server.Enqueue. The zero Fault
@@ -275,6 +287,7 @@ func (c CustomData) clone() CustomData {
 func (r Request) clone() Request {
 	r.Header = r.Header.Clone()
 	r.Body = slices.Clone(r.Body)
+	r.Results = slices.Clone(r.Results)
 	if r.Fault != nil {
 		f := *r.Fault
 		r.Fault = &f

@@ -6,6 +6,13 @@
 //
 //	go run ./examples/quickstart
 //
+// With -base-url URL (or PINTEREST_BASE_URL) it sends to that server instead,
+// such as the fake run on its own by pinfake, whose log shows what arrived
+// (the token defaults to "quickstart-token" there):
+//
+//	go run ./pinteresttest/cmd/pinfake -faults '503,ok' &
+//	go run ./examples/quickstart -base-url http://127.0.0.1:7357
+//
 // With PINTEREST_TOKEN (a conversion access token from Ads Manager) and
 // PINTEREST_AD_ACCOUNT_ID it sends the same events to the real API in test
 // mode (?test=true: Pinterest validates them but records nothing).
@@ -16,6 +23,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -33,6 +41,9 @@ func main() {
 }
 
 func run() error {
+	baseURL := flag.String("base-url", os.Getenv("PINTEREST_BASE_URL"),
+		"send to this server (e.g. pinfake's http://127.0.0.1:7357) instead of the in-process fake or Pinterest; default $PINTEREST_BASE_URL")
+	flag.Parse()
 	token, account := os.Getenv("PINTEREST_TOKEN"), os.Getenv("PINTEREST_AD_ACCOUNT_ID")
 	opts := []pinterest.Option{
 		pinterest.WithUserAgent("capisdk-quickstart/1"),
@@ -40,13 +51,23 @@ func run() error {
 		pinterest.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))),
 	}
 	var srv *pinteresttest.Server
-	if token == "" {
+	switch {
+	case *baseURL != "":
+		if token == "" {
+			token = "quickstart-token"
+		}
+		if account == "" {
+			account = "549755885175"
+		}
+		opts = append(opts, pinterest.WithBaseURL(*baseURL))
+		fmt.Println("Sending to", *baseURL, "for ad account", account)
+	case token == "":
 		srv = pinteresttest.NewServer()
 		defer srv.Close()
 		token, account = "quickstart-token", "549755885175"
 		opts = append(opts, pinterest.WithBaseURL(srv.URL))
 		fmt.Println("No PINTEREST_TOKEN: sending to an in-process fake of the Conversions API at", srv.URL)
-	} else {
+	default:
 		if account == "" {
 			return errors.New("PINTEREST_TOKEN is set but PINTEREST_AD_ACCOUNT_ID is not")
 		}
