@@ -127,7 +127,7 @@ type queued struct {
 
 type batch struct {
 	items []queued
-	done  chan struct{}
+	done  batchDone
 }
 
 // Batcher sends events in the background: Add hands events over in well under
@@ -146,7 +146,7 @@ type Batcher struct {
 	clock   clock.Clock
 
 	queue    chan queued
-	flushReq chan chan []chan struct{}
+	flushReq chan flushReply
 	batches  chan batch
 	closing  chan struct{} // closed first by Close: wakes Adds waiting for room
 	shut     chan struct{} // closed by Close once no Add can enqueue: the dispatcher's last drain
@@ -189,7 +189,7 @@ func (c *Client) NewBatcher(adAccountID string, opts ...BatcherOption) (*Batcher
 		cfg:        cfg,
 		clock:      c.cfg.clock,
 		queue:      make(chan queued, cfg.queueSize),
-		flushReq:   make(chan chan []chan struct{}),
+		flushReq:   make(chan flushReply),
 		batches:    make(chan batch),
 		closing:    make(chan struct{}),
 		shut:       make(chan struct{}),
@@ -260,91 +260,127 @@ func addErr(accepted, total int, err error) error {
 	return fmt.Errorf("pinterest: Batcher.Add accepted %d of %d events: %w", accepted, total, err)
 }
 
-// dispatch cuts the queue into batches and hands them to the senders.
+// dispatch cuts the queue into batches and hands them to the senders, until
+// Close.
 func (b *Batcher) dispatch() {
 	defer close(b.dispatched)
 	defer close(b.batches)
-	var cur []queued
-	var timer clock.Timer
-	var timerC <-chan time.Time
-	outstanding := make(map[chan struct{}]struct{})
-	stopTimer := func() {
-		if timer != nil {
-			timer.Stop()
-			timer, timerC = nil, nil
-		}
-	}
-	handOff := func() {
-		stopTimer()
-		if len(cur) == 0 {
-			return
-		}
-		bt := batch{items: cur, done: make(chan struct{})}
-		cur = make([]queued, 0, b.cfg.batchSize)
-		for d := range outstanding { // forget finished batches: at most senders+1 are kept
-			select {
-			case <-d:
-				delete(outstanding, d)
-			default:
-			}
-		}
-		outstanding[bt.done] = struct{}{}
-		b.batches <- bt
-	}
-	add := func(q queued) {
-		if cur == nil {
-			cur = make([]queued, 0, b.cfg.batchSize)
-		}
-		cur = append(cur, q)
-		if len(cur) == 1 {
-			timer = b.clock.NewTimer(b.cfg.interval)
-			timerC = timer.C()
-		}
-		if len(cur) >= b.cfg.batchSize {
-			handOff()
-		}
-	}
-	drain := func() { // take what is queued now
-		for n := len(b.queue); n > 0; n-- {
-			add(<-b.queue)
-		}
-	}
+	d := dispatcher{b: b, outstanding: make(map[batchDone]struct{})}
 	for {
 		select {
 		case q := <-b.queue:
-			add(q)
+			d.add(q)
 			// Fill the rest of the batch with plain receives, cheaper than the
 			// select; Flush, the timer and Close are seen at the next boundary.
-			for more := true; more && len(cur) > 0; {
+			for more := true; more && len(d.cur) > 0; {
 				select {
 				case q := <-b.queue:
-					add(q)
+					d.add(q)
 				default:
 					more = false
 				}
 			}
-		case <-timerC:
-			timer, timerC = nil, nil
-			handOff()
+		case <-d.timerC:
+			d.timer, d.timerC = nil, nil
+			d.handOff()
 		case reply := <-b.flushReq:
-			drain()
-			handOff()
-			waits := make([]chan struct{}, 0, len(outstanding))
-			for d := range outstanding {
-				select {
-				case <-d:
-					delete(outstanding, d)
-				default:
-					waits = append(waits, d)
-				}
-			}
-			reply <- waits
+			d.drain()
+			d.handOff()
+			reply <- d.unfinished()
 		case <-b.shut: // no Add can enqueue any more: take everything that is left
-			drain()
-			handOff()
+			d.drain()
+			d.handOff()
 			return
 		}
 	}
+}
+
+// batchDone is closed once every event of its batch has its result.
+type batchDone chan struct{}
+
+// flushReply carries, from the dispatcher to Flush, the batches that Flush
+// must wait for.
+type flushReply chan []batchDone
+
+// dispatcher is the state of the dispatch goroutine, which alone uses it: the
+// batch being filled, its flush timer, and the batches handed off whose
+// results may still be coming.
+type dispatcher struct {
+	b           *Batcher
+	cur         []queued
+	timer       clock.Timer      // runs while cur is not empty
+	timerC      <-chan time.Time // the timer's channel; nil (never ready) without one
+	outstanding map[batchDone]struct{}
+}
+
+// add appends q to the current batch, starts the flush timer with the
+// batch's first event, and hands the batch off once it is full.
+func (d *dispatcher) add(q queued) {
+	if d.cur == nil {
+		d.cur = make([]queued, 0, d.b.cfg.batchSize)
+	}
+	d.cur = append(d.cur, q)
+	if len(d.cur) == 1 {
+		d.timer = d.b.clock.NewTimer(d.b.cfg.interval)
+		d.timerC = d.timer.C()
+	}
+	if len(d.cur) >= d.b.cfg.batchSize {
+		d.handOff()
+	}
+}
+
+// drain adds what is queued now.
+func (d *dispatcher) drain() {
+	for n := len(d.b.queue); n > 0; n-- {
+		d.add(<-d.b.queue)
+	}
+}
+
+// handOff gives the current batch, if any, to a sender, waiting for one to be
+// free.
+func (d *dispatcher) handOff() {
+	d.stopTimer()
+	if len(d.cur) == 0 {
+		return
+	}
+	bt := batch{items: d.cur, done: make(batchDone)}
+	d.cur = make([]queued, 0, d.b.cfg.batchSize)
+	d.forgetFinished() // at most senders+1 are kept
+	d.outstanding[bt.done] = struct{}{}
+	d.b.batches <- bt
+}
+
+func (d *dispatcher) stopTimer() {
+	if d.timer != nil {
+		d.timer.Stop()
+		d.timer, d.timerC = nil, nil
+	}
+}
+
+// forgetFinished forgets the batches whose results are all delivered.
+func (d *dispatcher) forgetFinished() {
+	for done := range d.outstanding {
+		select {
+		case <-done:
+			delete(d.outstanding, done)
+		default:
+		}
+	}
+}
+
+// unfinished forgets the batches whose results are all delivered and returns
+// the others.
+func (d *dispatcher) unfinished() []batchDone {
+	waits := make([]batchDone, 0, len(d.outstanding))
+	for done := range d.outstanding {
+		select {
+		case <-done:
+			delete(d.outstanding, done)
+		default:
+			waits = append(waits, done)
+		}
+	}
+	return waits
 }
 
 // sender sends batches until the dispatcher is done.
@@ -366,8 +402,8 @@ func (b *Batcher) send(bt batch) {
 	}
 	res, _ := b.c.Send(b.sendCtx, b.account, events...)
 	b.inFlight.Add(-n)
-	if res.Requests > 1 {
-		b.retried.Add(int64(res.Requests - 1))
+	if res.Attempts > 1 {
+		b.retried.Add(int64(res.Attempts - 1))
 	}
 	for i := range res.Results {
 		r := res.Results[i]
@@ -411,7 +447,7 @@ func (b *Batcher) Flush(ctx context.Context) error {
 		return ErrClosed
 	default:
 	}
-	reply := make(chan []chan struct{}, 1)
+	reply := make(flushReply, 1)
 	select {
 	case b.flushReq <- reply:
 	case <-b.closing:
@@ -419,7 +455,7 @@ func (b *Batcher) Flush(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	var waits []chan struct{}
+	var waits []batchDone
 	select {
 	case waits = <-reply:
 	case <-ctx.Done():

@@ -1,6 +1,7 @@
 package pinterest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -173,6 +174,25 @@ func (e *SendError) Error() string {
 
 // Unwrap returns the distinct causes.
 func (e *SendError) Unwrap() []error { return e.Causes }
+
+// TransportError is a failure to get an answer from Pinterest at all: the
+// connection was refused or reset, or an attempt timed out.
+type TransportError struct{ Err error }
+
+// Error returns "pinterest: transport: <cause>".
+func (e *TransportError) Error() string { return "pinterest: transport: " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// ctxCause returns why ctx ended: its cause when one was given (a closing
+// Batcher gives one), else its error.
+func ctxCause(ctx context.Context) error {
+	if c := context.Cause(ctx); c != nil {
+		return c
+	}
+	return ctx.Err()
+}
 
 // oneLine keeps the first line of s.
 func oneLine(s string) string {

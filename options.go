@@ -10,22 +10,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cenkalti/backoff/v4"
-
 	"github.com/capisdk/pinterest/internal/clock"
 )
 
-// Defaults of the Client. Each can be changed with the option named beside it.
+// Defaults of the Client. Each can be changed with the option named beside it;
+// the defaults of RetryPolicy are in retry.go.
 const (
 	DefaultBaseURL             = "https://api.pinterest.com" // WithBaseURL
 	DefaultTimeout             = 30 * time.Second            // WithTimeout: per HTTP attempt
 	DefaultMaxEventsPerRequest = 1000                        // WithMaxEventsPerRequest: Pinterest's maximum
 	DefaultConcurrency         = 4                           // WithConcurrency: requests in flight per Send
-	DefaultMaxAttempts         = 5                           // RetryPolicy.MaxAttempts
-	DefaultMaxElapsed          = 2 * time.Minute             // RetryPolicy.MaxElapsed
-	DefaultInitialInterval     = 500 * time.Millisecond      // RetryPolicy.InitialInterval
-	DefaultMaxInterval         = 30 * time.Second            // RetryPolicy.MaxInterval
-	DefaultMaxRetryAfter       = time.Minute                 // RetryPolicy.MaxRetryAfter
 )
 
 // Option configures a Client. Options check their arguments, so NewClient
@@ -153,46 +147,6 @@ func WithLimiter(l Limiter) Option {
 		c.noRateLimit = false
 		return nil
 	})
-}
-
-// RetryPolicy says how failed requests are retried. Zero fields take the
-// defaults (DefaultMaxAttempts...).
-//
-// 429 and 503 answers are retried with exponential backoff and jitter; a
-// Retry-After header (seconds or an HTTP date) is honoured as a floor, capped
-// at MaxRetryAfter. 500, 502, 504, unreadable answers and transport errors
-// (reset, timeout) are retried as well, unless WithoutAmbiguousRetries is given.
-// Other 4xx answers are never retried. Retries stop at MaxAttempts, at
-// MaxElapsed and at the context's deadline.
-type RetryPolicy struct {
-	MaxAttempts     int           // attempts per request, including the first; 1 turns retries off
-	MaxElapsed      time.Duration // stop retrying once this much time has passed since the first attempt
-	InitialInterval time.Duration // first backoff
-	MaxInterval     time.Duration // largest backoff
-	MaxRetryAfter   time.Duration // cap on a server's Retry-After
-	// NewBackOff, if set, makes the backoff schedule of one request in place of
-	// the exponential backoff built from the intervals above. It is called once
-	// per request; MaxAttempts, MaxElapsed and Retry-After still apply.
-	NewBackOff func() backoff.BackOff
-}
-
-func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts == 0 {
-		p.MaxAttempts = DefaultMaxAttempts
-	}
-	if p.MaxElapsed == 0 {
-		p.MaxElapsed = DefaultMaxElapsed
-	}
-	if p.InitialInterval == 0 {
-		p.InitialInterval = DefaultInitialInterval
-	}
-	if p.MaxInterval == 0 {
-		p.MaxInterval = DefaultMaxInterval
-	}
-	if p.MaxRetryAfter == 0 {
-		p.MaxRetryAfter = DefaultMaxRetryAfter
-	}
-	return p
 }
 
 // WithRetry sets the retry policy. Negative values are refused.

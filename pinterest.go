@@ -37,19 +37,13 @@
 package pinterest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
-	"time"
 )
 
 // Version is the SDK's version, sent in the User-Agent header.
@@ -174,7 +168,7 @@ type Response struct {
 	Results   []EventResult // one per event given to Send, in the same order
 	Processed int           // events processed
 	Failed    int           // events failed
-	Requests  int           // HTTP attempts made, retries included
+	Attempts  int           // HTTP attempts made, retries included
 }
 
 // Failures returns the results of the events that failed.
@@ -259,19 +253,28 @@ func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event)
 	var mu sync.Mutex
 	sem := make(chan struct{}, c.cfg.concurrency)
 	for start := 0; start < len(valid); start += c.cfg.maxPerRequest {
-		idx := valid[start:min(start+c.cfg.maxPerRequest, len(valid))]
+		ch := chunk{account: adAccountID, events: events, idx: valid[start:min(start+c.cfg.maxPerRequest, len(valid))]}
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			n := c.sendChunk(ctx, adAccountID, events, idx, res.Results)
+			n := c.sendChunk(ctx, ch, res.Results) // retry.go
 			mu.Lock()
-			res.Requests += n
+			res.Attempts += n
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
 	return res, res.summarize()
+}
+
+// chunk is the part of a Send that travels in one request: the events of
+// the call at the indexes idx, for one ad account. Results are written at the
+// same indexes.
+type chunk struct {
+	account string
+	events  []*Event // every event of the Send call
+	idx     []int    // the positions, in events, of the ones in this request
 }
 
 // summarize counts the results and builds the call's error.
@@ -303,217 +306,3 @@ func (r *Response) summarize() error {
 
 // maxCauses bounds SendError.Causes.
 const maxCauses = 16
-
-// apiEvents is the 200 answer (and the details of a 422).
-type apiEvents struct {
-	NumReceived  *int `json:"num_events_received"`
-	NumProcessed *int `json:"num_events_processed"`
-	Events       []struct {
-		Status         string  `json:"status"`
-		ErrorMessage   *string `json:"error_message"`
-		WarningMessage *string `json:"warning_message"`
-	} `json:"events"`
-}
-
-type apiErrorBody struct {
-	Code    *int            `json:"code"`
-	Message *string         `json:"message"`
-	Details json.RawMessage `json:"details"`
-}
-
-// attemptResult is what one HTTP attempt came to.
-type attemptResult struct {
-	events     *apiEvents // per-event statuses, when the answer had them
-	err        error      // the request's failure, when events is nil
-	retry      bool       // worth retrying
-	ambiguous  bool       // Pinterest may have processed the request
-	status     int
-	retryAfter time.Duration
-}
-
-// maxResponseBytes bounds how much of an answer is read.
-const maxResponseBytes = 8 << 20
-
-// body is a request body over a pooled buffer. The transport closes it when it
-// is done with it; only then may the buffer be reused.
-type body struct {
-	bytes.Reader
-	done     chan struct{}
-	once     sync.Once
-	replayed atomic.Bool // GetBody handed the buffer out again: never reuse it
-}
-
-func (b *body) Close() error { b.once.Do(func() { close(b.done) }); return nil }
-
-func (c *Client) getBuf() *[]byte {
-	if p, ok := c.bufs.Get().(*[]byte); ok {
-		return p
-	}
-	b := make([]byte, 0, 64<<10)
-	return &b
-}
-
-// encodeRequest appends {"data":[...]} for the events at idx.
-func encodeRequest(dst []byte, events []*Event, idx []int) []byte {
-	dst = append(dst, `{"data":[`...)
-	for k, i := range idx {
-		if k > 0 {
-			dst = append(dst, ',')
-		}
-		dst = events[i].AppendJSON(dst)
-	}
-	return append(dst, "]}"...)
-}
-
-// attempt makes one HTTP request for the events at idx.
-func (c *Client) attempt(ctx context.Context, adAccountID string, events []*Event, idx []int, n int) attemptResult {
-	bufp := c.getBuf()
-	buf := encodeRequest((*bufp)[:0], events, idx) // encoded anew for every attempt
-	rb := &body{done: make(chan struct{})}
-	rb.Reset(buf)
-	defer func() {
-		select {
-		case <-rb.done: // the transport is done with the buffer: reuse it
-			if !rb.replayed.Load() {
-				*bufp = buf[:0]
-				c.bufs.Put(bufp)
-			}
-		default: // still in the transport's hands: let it be collected
-		}
-	}()
-
-	u := c.endpoint + adAccountID + "/events"
-	if c.cfg.testMode {
-		u += "?test=true"
-	}
-	actx, cancel := context.WithTimeout(ctx, c.cfg.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, u, rb)
-	if err != nil {
-		return attemptResult{err: err}
-	}
-	req.ContentLength = int64(len(buf))
-	req.GetBody = func() (io.ReadCloser, error) {
-		rb.replayed.Store(true)
-		return io.NopCloser(bytes.NewReader(buf)), nil
-	}
-	req.Header.Set("Authorization", c.cred.header)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-
-	start := c.cfg.clock.Now()
-	resp, err := c.http.Do(req)
-	if err != nil {
-		r := transportFailure(ctx, err)
-		c.log(ctx, slog.LevelWarn, "pinterest: request failed", adAccountID, len(idx), n, 0, start,
-			slog.String("error", r.err.Error()))
-		return r
-	}
-	data, rerr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
-	resp.Body.Close()
-	r := c.interpret(resp, data, rerr, len(idx))
-	level := slog.LevelDebug
-	if r.err != nil {
-		level = slog.LevelWarn
-	}
-	c.log(ctx, level, "pinterest: request", adAccountID, len(idx), n, resp.StatusCode, start)
-	return r
-}
-
-// transportFailure classifies an error of http.Client.Do.
-func transportFailure(ctx context.Context, err error) attemptResult {
-	if ctx.Err() != nil {
-		return attemptResult{err: ctxCause(ctx)}
-	}
-	// Every transport error is retried; whether the request reached Pinterest
-	// cannot be told in general (a reset may come after the body was read), so
-	// all are ambiguous except a refused connection.
-	return attemptResult{err: &TransportError{Err: err}, retry: true, ambiguous: !isDialError(err)}
-}
-
-// interpret turns an answer into per-event statuses or a request failure.
-func (c *Client) interpret(resp *http.Response, data []byte, readErr error, n int) attemptResult {
-	st := resp.StatusCode
-	r := attemptResult{status: st}
-	if st == http.StatusOK {
-		var ev apiEvents
-		switch {
-		case readErr != nil:
-			r.err = &APIError{StatusCode: st, Message: "answer cut short: " + readErr.Error(), Excerpt: excerpt(data)}
-		case json.Unmarshal(data, &ev) != nil || ev.Events == nil:
-			r.err = &APIError{StatusCode: st, Message: "answer is not the expected JSON", Excerpt: excerpt(data)}
-		case len(ev.Events) != n:
-			r.err = &APIError{StatusCode: st, Message: "answer has " + strconv.Itoa(len(ev.Events)) + " event statuses for " + strconv.Itoa(n) + " events"}
-		default:
-			r.events = &ev
-			return r
-		}
-		// Pinterest answered 200, so it probably processed the events, but the
-		// answer cannot tell which: retrying is safe for de-duplicated events only.
-		r.retry, r.ambiguous = true, true
-		return r
-	}
-	apiErr := &APIError{StatusCode: st, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.clock.Now())}
-	var eb apiErrorBody
-	if readErr == nil && json.Unmarshal(data, &eb) == nil && (eb.Code != nil || eb.Message != nil) {
-		if eb.Code != nil {
-			apiErr.Code = *eb.Code
-		}
-		if eb.Message != nil {
-			apiErr.Message = *eb.Message
-		}
-		if len(eb.Details) > 0 && string(eb.Details) != "null" {
-			apiErr.Details = eb.Details
-		}
-	} else {
-		apiErr.Message = http.StatusText(st)
-		apiErr.Excerpt = excerpt(data)
-		if readErr != nil {
-			apiErr.Message += " (answer cut short: " + readErr.Error() + ")"
-		}
-	}
-	r.err = apiErr
-	r.retryAfter = apiErr.RetryAfter
-	switch {
-	case st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable:
-		r.retry = true
-	case st == http.StatusUnprocessableEntity:
-		// Some events failed. When the details carry per-event statuses, report them.
-		var ev apiEvents
-		if apiErr.Details != nil && json.Unmarshal(apiErr.Details, &ev) == nil && len(ev.Events) == n {
-			r.events = &ev
-		}
-	case st >= 500 && st != http.StatusNotImplemented && st != http.StatusHTTPVersionNotSupported:
-		r.retry, r.ambiguous = true, true
-	}
-	return r
-}
-
-// TransportError is a failure to get an answer from Pinterest at all: the
-// connection was refused or reset, or an attempt timed out.
-type TransportError struct{ Err error }
-
-// Error returns "pinterest: transport: <cause>".
-func (e *TransportError) Error() string { return "pinterest: transport: " + e.Err.Error() }
-
-// Unwrap returns the cause.
-func (e *TransportError) Unwrap() error { return e.Err }
-
-// log writes one line per attempt, with no body, token or personal data.
-func (c *Client) log(ctx context.Context, level slog.Level, msg, adAccountID string, events, attempt, status int, start time.Time, extra ...slog.Attr) {
-	l := c.cfg.logger
-	if l == nil || !l.Enabled(ctx, level) {
-		return
-	}
-	attrs := append([]slog.Attr{
-		slog.String("method", http.MethodPost),
-		slog.String("path", "/v5/ad_accounts/"+adAccountID+"/events"),
-		slog.Int("status", status),
-		slog.Int("events", events),
-		slog.Int("attempt", attempt),
-		slog.Duration("duration", c.cfg.clock.Now().Sub(start)),
-		slog.Bool("test", c.cfg.testMode),
-	}, extra...)
-	l.LogAttrs(ctx, level, msg, attrs...)
-}

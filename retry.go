@@ -2,13 +2,10 @@ package pinterest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
@@ -16,111 +13,181 @@ import (
 	"github.com/capisdk/pinterest/internal/clock"
 )
 
-// sendChunk sends the events at idx as one request, retrying as the policy
-// says, and writes the fate of each into results. It returns the number of HTTP
-// attempts made.
-func (c *Client) sendChunk(ctx context.Context, adAccountID string, events []*Event, idx []int, results []EventResult) int {
-	p := c.cfg.retry
-	bo := c.newBackOff()
-	clk := c.cfg.clock
-	start := clk.Now()
-	var last attemptResult
-	attempts := 0
-	var stop error // why retrying stopped, when not for the answer itself
-	for {
-		if err := c.limiter.Wait(ctx, adAccountID); err != nil {
-			stop = err
-			if ctx.Err() != nil {
-				stop = ctxCause(ctx)
-			}
-			break
-		}
-		attempts++
-		last = c.attempt(ctx, adAccountID, events, idx, attempts)
-		if last.events != nil || !last.retry {
-			break
-		}
-		// The wait before a retry: the backoff (jittered, then capped at
-		// MaxInterval), raised to the server's Retry-After, itself capped.
-		ra := min(last.retryAfter, p.MaxRetryAfter)
-		wait := bo.NextBackOff()
-		if wait != backoff.Stop {
-			if p.NewBackOff == nil {
-				wait = min(wait, p.MaxInterval)
-			}
-			wait = max(wait, ra)
-		}
-		// A 429 slows the ad account's limiter whether or not this request is
-		// retried, so that the next requests do not hammer Pinterest either.
-		if last.status == http.StatusTooManyRequests {
-			if pen, ok := c.limiter.(Penalizer); ok {
-				d := wait
-				if d == backoff.Stop {
-					d = max(ra, p.InitialInterval)
-				}
-				pen.Penalize(adAccountID, d)
-			}
-		}
-		if wait == backoff.Stop || attempts >= p.MaxAttempts || (last.ambiguous && c.cfg.noAmbiguousRetr) {
-			break
-		}
-		now := clk.Now()
-		if now.Add(wait).Sub(start) > p.MaxElapsed {
-			break
-		}
-		if d, ok := ctx.Deadline(); ok && !now.Add(wait).Before(d) {
-			stop = fmt.Errorf("pinterest: context deadline comes before the next retry: %w", context.DeadlineExceeded)
-			break
-		}
-		c.logRetry(ctx, adAccountID, attempts, wait, last)
-		if err := sleep(ctx, clk, wait); err != nil {
-			stop = err
-			break
-		}
-	}
+// Defaults of a RetryPolicy: a zero field takes the default beside it.
+const (
+	DefaultMaxAttempts     = 5                      // RetryPolicy.MaxAttempts
+	DefaultMaxElapsed      = 2 * time.Minute        // RetryPolicy.MaxElapsed
+	DefaultInitialInterval = 500 * time.Millisecond // RetryPolicy.InitialInterval
+	DefaultMaxInterval     = 30 * time.Second       // RetryPolicy.MaxInterval
+	DefaultMaxRetryAfter   = time.Minute            // RetryPolicy.MaxRetryAfter
+)
 
-	if last.events != nil {
-		c.mapEvents(last, events, idx, results, attempts)
-		return attempts
-	}
-	err := last.err
-	switch {
-	case err == nil: // stopped before any attempt was made
-		err = stop
-	case stop != nil:
-		err = fmt.Errorf("%w (after %d attempts; last failure: %w)", stop, attempts, err)
-	case attempts > 1:
-		err = fmt.Errorf("pinterest: gave up after %d attempts: %w", attempts, err)
-	}
-	for _, i := range idx {
-		results[i].Status = StatusFailed
-		results[i].Err = err
-		results[i].Attempts = attempts
-	}
-	return attempts
+// RetryPolicy says how failed requests are retried. Zero fields take the
+// defaults (DefaultMaxAttempts...). Set it with WithRetry.
+//
+// 429 and 503 answers are retried with exponential backoff and jitter; a
+// Retry-After header (seconds or an HTTP date) is honoured as a floor, capped
+// at MaxRetryAfter. 500, 502, 504, unreadable answers and transport errors
+// (reset, timeout) are retried as well, unless WithoutAmbiguousRetries is given.
+// Other 4xx answers are never retried. Retries stop at MaxAttempts, at
+// MaxElapsed and at the context's deadline.
+type RetryPolicy struct {
+	MaxAttempts     int           // attempts per request, including the first; 1 turns retries off
+	MaxElapsed      time.Duration // stop retrying once this much time has passed since the first attempt
+	InitialInterval time.Duration // first backoff
+	MaxInterval     time.Duration // largest backoff
+	MaxRetryAfter   time.Duration // cap on a server's Retry-After
+	// NewBackOff, if set, makes the backoff schedule of one request in place of
+	// the exponential backoff built from the intervals above. It is called once
+	// per request; MaxAttempts, MaxElapsed and Retry-After still apply.
+	NewBackOff func() backoff.BackOff
 }
 
-// mapEvents copies Pinterest's per-event statuses to the results.
-func (c *Client) mapEvents(r attemptResult, events []*Event, idx []int, results []EventResult, attempts int) {
-	for k, i := range idx {
-		e := r.events.Events[k]
-		res := &results[i]
-		res.Attempts = attempts
-		if e.WarningMessage != nil && *e.WarningMessage != "" {
-			res.Warnings = append(res.Warnings, *e.WarningMessage)
-		}
-		if e.Status == string(StatusProcessed) {
-			res.Status = StatusProcessed
-			res.Err = nil
-			continue
-		}
-		res.Status = StatusFailed
-		msg := ""
-		if e.ErrorMessage != nil {
-			msg = *e.ErrorMessage
-		}
-		res.Err = &EventError{Message: msg}
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts == 0 {
+		p.MaxAttempts = DefaultMaxAttempts
 	}
+	if p.MaxElapsed == 0 {
+		p.MaxElapsed = DefaultMaxElapsed
+	}
+	if p.InitialInterval == 0 {
+		p.InitialInterval = DefaultInitialInterval
+	}
+	if p.MaxInterval == 0 {
+		p.MaxInterval = DefaultMaxInterval
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	return p
+}
+
+// outcome is what the retry loop came to for one chunk: the last attempt,
+// how many were made, and why retrying stopped when it was not for the answer
+// itself (the limiter or the context). Its report method (response.go) turns
+// it into per-event results.
+type outcome struct {
+	last     attemptResult
+	attempts int
+	stop     error
+}
+
+// sendChunk sends the chunk as one request, waiting for the rate limiter
+// before every attempt and retrying as the policy says, and writes the fate
+// of each of its events into results. It returns the number of HTTP attempts.
+func (c *Client) sendChunk(ctx context.Context, ch chunk, results []EventResult) int {
+	clk, bo, start := c.cfg.clock, c.newBackOff(), c.cfg.clock.Now()
+	var o outcome
+	for {
+		if err := c.limiter.Wait(ctx, ch.account); err != nil {
+			o.stop = limiterErr(ctx, err)
+			break
+		}
+		o.attempts++
+		o.last = c.attempt(ctx, ch, o.attempts) // request.go
+		if o.last.events != nil || !o.last.retry {
+			break
+		}
+		f := retryFacts{last: o.last, attempts: o.attempts, next: bo.NextBackOff(), start: start, now: clk.Now(), deadline: deadline(ctx)}
+		d := retryDelay(c.cfg.retry, c.cfg.noAmbiguousRetr, f)
+		c.penalize(ch.account, o.last, d.wait)
+		if !d.retry {
+			o.stop = d.err
+			break
+		}
+		c.logRetry(ctx, ch.account, o.attempts, d)
+		if err := sleep(ctx, clk, d.wait); err != nil {
+			o.stop = err
+			break
+		}
+	}
+	o.report(ch, results) // response.go
+	return o.attempts
+}
+
+// limiterErr is why a chunk was not sent when the limiter refused to wait.
+func limiterErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctxCause(ctx)
+	}
+	return err
+}
+
+// deadline returns ctx's deadline, or the zero time when it has none.
+func deadline(ctx context.Context) time.Time {
+	d, _ := ctx.Deadline()
+	return d
+}
+
+// retryFacts are what a retry decision is made on.
+type retryFacts struct {
+	last       attemptResult // the attempt that just failed, retryably
+	attempts   int           // attempts made so far
+	next       time.Duration // the backoff's next interval, or backoff.Stop
+	start, now time.Time     // when the first attempt began; now
+	deadline   time.Time     // the context's deadline; zero when it has none
+}
+
+// retryDecision is whether to retry, after how long, and why.
+type retryDecision struct {
+	retry bool
+	// wait is the pause before the next attempt: the backoff (capped at
+	// MaxInterval) raised to the server's Retry-After (capped at
+	// MaxRetryAfter). It is backoff.Stop when the backoff gave up.
+	wait   time.Duration
+	reason string // why the request is, or is not, retried
+	err    error  // when not retrying: the error to report besides the last failure, if any
+}
+
+// retryDelay decides whether a failed, retryable attempt is tried again. It
+// is a pure function of the policy and the facts.
+func retryDelay(p RetryPolicy, noAmbiguous bool, f retryFacts) retryDecision {
+	ra := min(f.last.retryAfter, p.MaxRetryAfter)
+	d := retryDecision{wait: f.next}
+	if d.wait != backoff.Stop {
+		if p.NewBackOff == nil {
+			d.wait = min(d.wait, p.MaxInterval)
+		}
+		d.wait = max(d.wait, ra)
+	}
+	switch {
+	case d.wait == backoff.Stop:
+		d.reason = "the backoff gave up"
+	case f.attempts >= p.MaxAttempts:
+		d.reason = "MaxAttempts reached"
+	case f.last.ambiguous && noAmbiguous:
+		d.reason = "Pinterest may have processed the request, and ambiguous retries are off"
+	case f.now.Add(d.wait).Sub(f.start) > p.MaxElapsed:
+		d.reason = "MaxElapsed would be passed"
+	case !f.deadline.IsZero() && !f.now.Add(d.wait).Before(f.deadline):
+		d.reason = "the context's deadline comes first"
+		d.err = fmt.Errorf("pinterest: context deadline comes before the next retry: %w", context.DeadlineExceeded)
+	default:
+		d.retry = true
+		d.reason = "status " + strconv.Itoa(f.last.status)
+		if f.last.status == 0 {
+			d.reason = "transport error"
+		}
+	}
+	return d
+}
+
+// penalize slows the ad account's limiter down after a 429, whether or not
+// the request is retried, so that the next requests do not hammer Pinterest
+// either. wait is the decided pause (backoff.Stop when the backoff gave up).
+func (c *Client) penalize(account string, last attemptResult, wait time.Duration) {
+	if last.status != http.StatusTooManyRequests {
+		return
+	}
+	pen, ok := c.limiter.(Penalizer)
+	if !ok {
+		return
+	}
+	if wait == backoff.Stop {
+		p := c.cfg.retry
+		wait = max(min(last.retryAfter, p.MaxRetryAfter), p.InitialInterval)
+	}
+	pen.Penalize(account, wait)
 }
 
 // newBackOff makes the backoff schedule of one request.
@@ -135,7 +202,7 @@ func (c *Client) newBackOff() backoff.BackOff {
 	b := backoff.NewExponentialBackOff(
 		backoff.WithInitialInterval(p.InitialInterval),
 		backoff.WithMaxInterval(p.MaxInterval),
-		backoff.WithMaxElapsedTime(0), // MaxElapsed is enforced by sendChunk, on the client's clock
+		backoff.WithMaxElapsedTime(0), // MaxElapsed is enforced by retryDelay, on the client's clock
 		backoff.WithClockProvider(clockAdapter{c}),
 	)
 	b.Reset()
@@ -159,66 +226,16 @@ func sleep(ctx context.Context, clk clock.Clock, d time.Duration) error {
 	}
 }
 
-// ctxCause returns why ctx ended: its cause when one was given (a closing
-// Batcher gives one), else its error.
-func ctxCause(ctx context.Context) error {
-	if c := context.Cause(ctx); c != nil {
-		return c
-	}
-	return ctx.Err()
-}
-
-// maxRetryAfterParsed bounds a parsed Retry-After before the policy caps it,
-// so that a header of a year cannot overflow anything.
-const maxRetryAfterParsed = 24 * time.Hour
-
-// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
-// Garbage, negative values and dates in the past give 0.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	// ParseInt saturates on overflow: a huge number is capped, not ignored.
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
-		if n <= 0 {
-			return 0
-		}
-		if n > int64(maxRetryAfterParsed/time.Second) {
-			return maxRetryAfterParsed
-		}
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d <= 0 {
-			return 0
-		}
-		return min(d, maxRetryAfterParsed)
-	}
-	return 0
-}
-
-// isDialError reports a connection that was never made: the request surely
-// did not reach the server.
-func isDialError(err error) bool {
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
-}
-
-func (c *Client) logRetry(ctx context.Context, adAccountID string, attempt int, wait time.Duration, r attemptResult) {
+// logRetry writes one line for a retry decision.
+func (c *Client) logRetry(ctx context.Context, account string, attempt int, d retryDecision) {
 	l := c.cfg.logger
 	if l == nil || !l.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	reason := "status " + strconv.Itoa(r.status)
-	if r.status == 0 {
-		reason = "transport error"
-	}
 	l.LogAttrs(ctx, slog.LevelInfo, "pinterest: retrying",
-		slog.String("path", "/v5/ad_accounts/"+adAccountID+"/events"),
+		slog.String("path", "/v5/ad_accounts/"+account+"/events"),
 		slog.Int("attempt", attempt),
-		slog.String("reason", reason),
-		slog.Duration("wait", wait),
+		slog.String("reason", d.reason),
+		slog.Duration("wait", d.wait),
 	)
 }

@@ -221,7 +221,7 @@ func retryCheckRecordedOnce(t *testing.T, srv *pinteresttest.Server, res *pinter
 	}
 }
 
-// retryCheckAttempts checks every result's Attempts, Response.Requests and the
+// retryCheckAttempts checks every result's Attempts, Response.Attempts and the
 // number of requests the server saw.
 func retryCheckAttempts(t *testing.T, env *retryEnv, res *pinterest.Response, want int) {
 	t.Helper()
@@ -230,8 +230,8 @@ func retryCheckAttempts(t *testing.T, env *retryEnv, res *pinterest.Response, wa
 			t.Errorf("Results[%d].Attempts = %d, want %d", i, r.Attempts, want)
 		}
 	}
-	if res.Requests != want {
-		t.Errorf("Response.Requests = %d, want %d", res.Requests, want)
+	if res.Attempts != want {
+		t.Errorf("Response.Attempts = %d, want %d", res.Attempts, want)
 	}
 	if n := len(env.srv.Requests()); n != want {
 		t.Errorf("server saw %d requests, want %d", n, want)
@@ -1130,7 +1130,7 @@ func TestRetryConcurrentSends(t *testing.T) {
 	for g, o := range outs {
 		retryCheckResponse(t, o.res, o.err, o.evs)
 		retryAllProcessed(t, o.res, o.err)
-		requests += o.res.Requests
+		requests += o.res.Attempts
 		for _, r := range o.res.Results {
 			if rec[r.EventID] != 1 {
 				t.Errorf("goroutine %d: event %q recorded %d times", g, r.EventID, rec[r.EventID])
@@ -1145,7 +1145,7 @@ func TestRetryConcurrentSends(t *testing.T) {
 	}
 	reqs := env.srv.Requests()
 	if requests != len(reqs) {
-		t.Errorf("sum of Response.Requests = %d, server saw %d", requests, len(reqs))
+		t.Errorf("sum of Response.Attempts = %d, server saw %d", requests, len(reqs))
 	}
 	minReqs := goroutines*3 + 24 // 3 requests of <= 4 events per Send, plus one retry per 429/503
 	if len(reqs) != minReqs {

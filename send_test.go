@@ -692,8 +692,8 @@ func TestSendWideRandomEvents(t *testing.T) {
 			}
 			wantReqs := (tc.n + tc.perReq - 1) / tc.perReq
 			reqs := srv.Requests()
-			if len(reqs) != wantReqs || res.Requests != wantReqs {
-				t.Errorf("server saw %d requests, Response.Requests %d, want %d", len(reqs), res.Requests, wantReqs)
+			if len(reqs) != wantReqs || res.Attempts != wantReqs {
+				t.Errorf("server saw %d requests, Response.Attempts %d, want %d", len(reqs), res.Attempts, wantReqs)
 			}
 			for _, rq := range reqs {
 				if rq.Status != 200 || rq.NumProcessed != rq.NumEvents {
@@ -1073,9 +1073,9 @@ func TestSendSplitsIntoRequests(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Send: %v; %s", err, sendFailures(res))
 			}
-			if res.Processed != tc.n || res.Failed != 0 || res.Requests != len(tc.wantSizes) || len(res.Results) != tc.n {
+			if res.Processed != tc.n || res.Failed != 0 || res.Attempts != len(tc.wantSizes) || len(res.Results) != tc.n {
 				t.Errorf("Processed %d Failed %d Requests %d Results %d, want %d 0 %d %d",
-					res.Processed, res.Failed, res.Requests, len(res.Results), tc.n, len(tc.wantSizes), tc.n)
+					res.Processed, res.Failed, res.Attempts, len(res.Results), tc.n, len(tc.wantSizes), tc.n)
 			}
 			for i, r := range res.Results {
 				if r.Index != i || r.EventID != ids[i] || r.Status != pinterest.StatusProcessed || r.Attempts != 1 {
@@ -1138,7 +1138,7 @@ func TestSendConcurrentCalls(t *testing.T) {
 	}
 	for range calls {
 		o := <-outs
-		if o.err != nil || o.res.Processed != n || o.res.Requests != 3 {
+		if o.err != nil || o.res.Processed != n || o.res.Attempts != 3 {
 			t.Errorf("Send: %v, %+v", o.err, o.res)
 			continue
 		}
@@ -1340,8 +1340,8 @@ func TestSendMixedValidAndInvalid(t *testing.T) {
 	if !strings.Contains(err.Error(), fmt.Sprintf("%d of %d events failed", failed, len(cases))) {
 		t.Errorf("error text %q does not count the failures", err)
 	}
-	if res.Requests != 1 || len(srv.Requests()) != 1 {
-		t.Errorf("Response.Requests %d, server saw %d requests, want 1", res.Requests, len(srv.Requests()))
+	if res.Attempts != 1 || len(srv.Requests()) != 1 {
+		t.Errorf("Response.Attempts %d, server saw %d requests, want 1", res.Attempts, len(srv.Requests()))
 	}
 	var got []string
 	for _, e := range srv.Events() {
@@ -1399,8 +1399,8 @@ func TestSendInvalidAdAccountID(t *testing.T) {
 			if !errors.As(err, &se) || se.Failed != 3 || !errors.Is(err, pinterest.ErrInvalidValue) {
 				t.Errorf("err = %v, want a *SendError with 3 failed, reaching ErrInvalidValue", err)
 			}
-			if res.Requests != 0 || len(srv.Requests()) != 0 {
-				t.Errorf("requests made: %d (server saw %d), want 0", res.Requests, len(srv.Requests()))
+			if res.Attempts != 0 || len(srv.Requests()) != 0 {
+				t.Errorf("requests made: %d (server saw %d), want 0", res.Attempts, len(srv.Requests()))
 			}
 		})
 	}
@@ -1480,8 +1480,8 @@ func TestSendContextDone(t *testing.T) {
 			if !errors.As(err, &se) || se.Failed != len(evs) || !tc.check(err) {
 				t.Errorf("err = %v, want a *SendError with %d failed reaching the context's error", err, len(evs))
 			}
-			if res.Requests != 0 || len(srv.Requests()) != 0 {
-				t.Errorf("requests made: %d (server saw %d), want 0", res.Requests, len(srv.Requests()))
+			if res.Attempts != 0 || len(srv.Requests()) != 0 {
+				t.Errorf("requests made: %d (server saw %d), want 0", res.Attempts, len(srv.Requests()))
 			}
 		})
 	}
@@ -1574,8 +1574,8 @@ func TestSendServerEventFailures(t *testing.T) {
 			}
 			wantReqs := (n + tc.perReq - 1) / tc.perReq
 			reqs := srv.Requests()
-			if res.Requests != wantReqs || len(reqs) != wantReqs {
-				t.Errorf("Response.Requests %d, server saw %d, want %d (no retries)", res.Requests, len(reqs), wantReqs)
+			if res.Attempts != wantReqs || len(reqs) != wantReqs {
+				t.Errorf("Response.Attempts %d, server saw %d, want %d (no retries)", res.Attempts, len(reqs), wantReqs)
 			}
 			for _, rq := range reqs {
 				if rq.Status != tc.wantStatus {
@@ -1696,8 +1696,8 @@ func TestSendErrorAnswers(t *testing.T) {
 			if !errors.As(err, &se) || se.Failed != 3 || se.Total != 3 {
 				t.Fatalf("err = %v (%T), want a *SendError with 3 of 3 failed", err, err)
 			}
-			if n := len(srv.Requests()); n != 1 || res.Requests != 1 {
-				t.Errorf("server saw %d requests, Response.Requests %d, want 1 (not retried)", n, res.Requests)
+			if n := len(srv.Requests()); n != 1 || res.Attempts != 1 {
+				t.Errorf("server saw %d requests, Response.Attempts %d, want 1 (not retried)", n, res.Attempts)
 			}
 			if n := len(srv.Events()); n != 0 {
 				t.Errorf("server recorded %d events, want 0", n)
@@ -1770,8 +1770,8 @@ func TestSendErrorAnswers(t *testing.T) {
 			t.Errorf("statuses (-want +got):\n%s", diff)
 		}
 		var se *pinterest.SendError
-		if !errors.As(err, &se) || se.Failed != 2 || !errors.Is(err, pinterest.ErrInvalidRequest) || res.Requests != 3 {
-			t.Errorf("err = %v, Requests %d; want 2 failed by ErrInvalidRequest in 3 requests", err, res.Requests)
+		if !errors.As(err, &se) || se.Failed != 2 || !errors.Is(err, pinterest.ErrInvalidRequest) || res.Attempts != 3 {
+			t.Errorf("err = %v, Requests %d; want 2 failed by ErrInvalidRequest in 3 requests", err, res.Attempts)
 		}
 	})
 }
@@ -2256,8 +2256,8 @@ func TestSendLogging(t *testing.T) {
 					t.Errorf("line %d has no duration: %v", i, l)
 				}
 			}
-			if res == nil || res.Requests != attempts {
-				t.Errorf("Response.Requests %v, want %d (one line per attempt)", res, attempts)
+			if res == nil || res.Attempts != attempts {
+				t.Errorf("Response.Attempts %v, want %d (one line per attempt)", res, attempts)
 			}
 		})
 	}

@@ -96,7 +96,7 @@ func run() error {
 		}
 		fmt.Println()
 	}
-	fmt.Printf("%d processed, %d failed, %d HTTP request(s)\n", res.Processed, res.Failed, res.Requests)
+	fmt.Printf("%d processed, %d failed, %d HTTP attempt(s)\n", res.Processed, res.Failed, res.Attempts)
 	if srv != nil {
 		fmt.Printf("The fake server recorded %d events; the first one's user_data.em: %v\n",
 			len(srv.Events()), srv.Events()[0].UserData.Em)

@@ -1,0 +1,165 @@
+package pinterest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// attemptResult is what one HTTP attempt came to.
+type attemptResult struct {
+	events     *apiEvents // per-event statuses, when the answer had them
+	err        error      // the request's failure, when events is nil
+	retry      bool       // worth retrying
+	ambiguous  bool       // Pinterest may have processed the request
+	status     int        // the answer's HTTP status; 0 when none came
+	retryAfter time.Duration
+}
+
+// attempt makes one HTTP request for the chunk; n counts the attempts, from 1.
+// The answer is read by readAnswer (response.go).
+func (c *Client) attempt(ctx context.Context, ch chunk, n int) attemptResult {
+	bufp := c.getBuf()
+	buf := ch.appendBody((*bufp)[:0]) // encoded anew for every attempt
+	rb := &body{done: make(chan struct{})}
+	rb.Reset(buf)
+	defer func() {
+		select {
+		case <-rb.done: // the transport is done with the buffer: reuse it
+			if !rb.replayed.Load() {
+				*bufp = buf[:0]
+				c.bufs.Put(bufp)
+			}
+		default: // still in the transport's hands: let it be collected
+		}
+	}()
+
+	actx, cancel := context.WithTimeout(ctx, c.cfg.timeout)
+	defer cancel()
+	req, err := c.newRequest(actx, ch.account, rb, buf)
+	if err != nil {
+		return attemptResult{err: err}
+	}
+	facts := attemptLog{account: ch.account, events: len(ch.idx), attempt: n, start: c.cfg.clock.Now()}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		r := transportFailure(ctx, err)
+		c.logAttempt(ctx, slog.LevelWarn, "pinterest: request failed", facts, slog.String("error", r.err.Error()))
+		return r
+	}
+	r := c.readAnswer(resp, len(ch.idx))
+	level := slog.LevelDebug
+	if r.err != nil {
+		level = slog.LevelWarn
+	}
+	facts.status = resp.StatusCode
+	c.logAttempt(ctx, level, "pinterest: request", facts)
+	return r
+}
+
+// appendBody appends the request body, {"data":[...]}, for the chunk's events.
+func (ch chunk) appendBody(dst []byte) []byte {
+	dst = append(dst, `{"data":[`...)
+	for k, i := range ch.idx {
+		if k > 0 {
+			dst = append(dst, ',')
+		}
+		dst = ch.events[i].AppendJSON(dst)
+	}
+	return append(dst, "]}"...)
+}
+
+// newRequest makes the POST of an attempt, with its headers, over the body rb
+// holding buf.
+func (c *Client) newRequest(ctx context.Context, account string, rb *body, buf []byte) (*http.Request, error) {
+	u := c.endpoint + account + "/events"
+	if c.cfg.testMode {
+		u += "?test=true"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, rb)
+	if err != nil {
+		return nil, err
+	}
+	req.ContentLength = int64(len(buf))
+	req.GetBody = func() (io.ReadCloser, error) {
+		rb.replayed.Store(true)
+		return io.NopCloser(bytes.NewReader(buf)), nil
+	}
+	req.Header.Set("Authorization", c.cred.header)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	return req, nil
+}
+
+// body is a request body over a pooled buffer. The transport closes it when it
+// is done with it; only then may the buffer be reused.
+type body struct {
+	bytes.Reader
+	done     chan struct{}
+	once     sync.Once
+	replayed atomic.Bool // GetBody handed the buffer out again: never reuse it
+}
+
+func (b *body) Close() error { b.once.Do(func() { close(b.done) }); return nil }
+
+func (c *Client) getBuf() *[]byte {
+	if p, ok := c.bufs.Get().(*[]byte); ok {
+		return p
+	}
+	b := make([]byte, 0, 64<<10)
+	return &b
+}
+
+// transportFailure classifies an error of http.Client.Do.
+func transportFailure(ctx context.Context, err error) attemptResult {
+	if ctx.Err() != nil {
+		return attemptResult{err: ctxCause(ctx)}
+	}
+	// Every transport error is retried; whether the request reached Pinterest
+	// cannot be told in general (a reset may come after the body was read), so
+	// all are ambiguous except a refused connection.
+	return attemptResult{err: &TransportError{Err: err}, retry: true, ambiguous: !isDialError(err)}
+}
+
+// isDialError reports a connection that was never made: the request surely
+// did not reach the server.
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// attemptLog holds what the log says of one attempt: never a body, a token or
+// personal data.
+type attemptLog struct {
+	account string
+	events  int // events in the request
+	attempt int // from 1
+	status  int // the answer's HTTP status; 0 when none came
+	start   time.Time
+}
+
+// logAttempt writes one line for an attempt.
+func (c *Client) logAttempt(ctx context.Context, level slog.Level, msg string, a attemptLog, extra ...slog.Attr) {
+	l := c.cfg.logger
+	if l == nil || !l.Enabled(ctx, level) {
+		return
+	}
+	attrs := append([]slog.Attr{
+		slog.String("method", http.MethodPost),
+		slog.String("path", "/v5/ad_accounts/"+a.account+"/events"),
+		slog.Int("status", a.status),
+		slog.Int("events", a.events),
+		slog.Int("attempt", a.attempt),
+		slog.Duration("duration", c.cfg.clock.Now().Sub(a.start)),
+		slog.Bool("test", c.cfg.testMode),
+	}, extra...)
+	l.LogAttrs(ctx, level, msg, attrs...)
+}

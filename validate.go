@@ -1,0 +1,266 @@
+package pinterest
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// eventErr makes a *FieldError for an event field.
+func eventErr(field, reason string) error { return &FieldError{Field: field, Reason: reason} }
+
+// validate checks an event locally, as Pinterest's schema and rules would, and
+// returns the first problem, or nil. now is the current time. warnings gets
+// notes that do not fail the event.
+func (e *Event) validate(now time.Time) (warnings []string, err error) {
+	if e == nil {
+		return nil, eventErr("event", "nil event")
+	}
+	switch {
+	case e.name == "":
+		return nil, eventErr("event_name", "missing")
+	case !e.name.wellFormed():
+		return nil, eventErr("event_name", "not lowercase letters, digits and underscores, at most 64")
+	case e.source == "":
+		return nil, eventErr("action_source", "missing")
+	case !e.source.valid():
+		return nil, eventErr("action_source", "not web, app_android, app_ios or offline")
+	case strings.TrimSpace(e.id) == "":
+		return nil, eventErr("event_id", "missing: Pinterest needs it to de-duplicate")
+	case !validText(e.id, MaxValueLength):
+		return nil, eventErr("event_id", "not valid UTF-8 text of at most 1024 bytes")
+	case e.time <= 0:
+		return nil, eventErr("event_time", "missing or before 1970")
+	case e.time > now.Add(MaxClockSkew).Unix():
+		return nil, eventErr("event_time", "more than an hour in the future")
+	case e.user == nil:
+		return nil, eventErr("user_data", "missing")
+	case !e.user.MeetsMinimum():
+		return nil, eventErr("user_data", "needs an e-mail, a mobile ad id, or the client IP address with the user agent")
+	}
+	if e.time < now.Add(-MaxEventAge).Unix() {
+		warnings = append(warnings, "event_time: older than 7 days; Pinterest may not attribute it")
+	}
+	if !e.name.Known() {
+		warnings = append(warnings, "event_name: not one of the 22 names of API 5.28; sent as given")
+	}
+	for _, s := range [...]struct{ field, v string }{
+		{"event_source_url", e.url}, {"partner_name", e.partnerName}, {"language", e.language},
+	} {
+		if !validText(s.v, 8192) {
+			return nil, eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes")
+		}
+	}
+	if err := e.legacy.validate(); err != nil {
+		return nil, err
+	}
+	if err := e.customData().validate(); err != nil {
+		return nil, err
+	}
+	if err := e.appInfo.validate(); err != nil {
+		return nil, err
+	}
+	if err := e.deviceInfo.validate(); err != nil {
+		return nil, err
+	}
+	return warnings, nil
+}
+
+func (l *legacyFields) validate() error {
+	if l == nil {
+		return nil
+	}
+	for _, s := range [...]struct{ field, v string }{
+		{"app_id", l.appID}, {"app_name", l.appName}, {"app_version", l.appVersion},
+		{"device_brand", l.devBrand}, {"device_carrier", l.devCarrier}, {"device_model", l.devModel},
+		{"device_type", l.devType}, {"os_version", l.osV},
+	} {
+		if !validText(s.v, 8192) {
+			return eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes")
+		}
+	}
+	return nil
+}
+
+// validText reports whether s is valid UTF-8 of at most max bytes.
+func validText(s string, max int) bool { return len(s) <= max && utf8.ValidString(s) }
+
+// validDecimal reports whether s is a finite, non-negative decimal number.
+func validDecimal(s string) bool {
+	if s == "" || len(s) > 64 || s[0] == '+' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+') {
+			return false // refuses "Inf", "NaN", hex floats and underscores
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return err == nil && f >= 0 && !math.IsInf(f, 0)
+}
+
+func (c *CustomData) validate() error {
+	if c == nil {
+		return nil
+	}
+	if c.Value != "" && !validDecimal(c.Value) {
+		return eventErr("custom_data.value", "not a non-negative decimal number")
+	}
+	if c.PredictedLTV != "" && !validDecimal(c.PredictedLTV) {
+		return eventErr("custom_data.predicted_ltv", "not a non-negative decimal number")
+	}
+	if c.NumItems < 0 {
+		return eventErr("custom_data.num_items", "negative")
+	}
+	if c.ExternalMeasurementVendorID < 0 {
+		return eventErr("custom_data.external_measurement_vendor_id", "negative")
+	}
+	if len(c.Contents) > MaxContents {
+		return eventErr("custom_data.contents", "more than 1000 items")
+	}
+	if len(c.ContentIDs) > MaxContents {
+		return eventErr("custom_data.content_ids", "more than 1000 items")
+	}
+	if c.Currency != "" && !isCurrency(c.Currency) {
+		return eventErr("custom_data.currency", "not a 3-letter ISO 4217 code")
+	}
+	for _, s := range [...]struct{ field, v string }{
+		{"custom_data.order_id", c.OrderID}, {"custom_data.search_string", c.SearchString},
+		{"custom_data.content_name", c.ContentName}, {"custom_data.content_category", c.ContentCategory},
+		{"custom_data.content_brand", c.ContentBrand}, {"custom_data.opt_out_type", c.OptOutType},
+		{"custom_data.np", c.NP}, {"custom_data.external_measurement_id", c.ExternalMeasurementID},
+	} {
+		if !validText(s.v, 8192) {
+			return eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes")
+		}
+	}
+	for _, id := range c.ContentIDs {
+		if !validText(id, 8192) {
+			return eventErr("custom_data.content_ids", "not valid UTF-8 text of at most 8192 bytes")
+		}
+	}
+	for i := range c.Contents {
+		it := &c.Contents[i]
+		if it.ItemPrice != "" && !validDecimal(it.ItemPrice) {
+			return eventErr("custom_data.contents.item_price", "not a non-negative decimal number")
+		}
+		if it.Quantity < 0 {
+			return eventErr("custom_data.contents.quantity", "negative")
+		}
+		for _, s := range [...]string{it.ID, it.ItemName, it.ItemCategory, it.ItemBrand, it.ItemBrandID} {
+			if !validText(s, 8192) {
+				return eventErr("custom_data.contents", "not valid UTF-8 text of at most 8192 bytes")
+			}
+		}
+	}
+	return nil
+}
+
+func isCurrency(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if c := s[i]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+type textLimit struct {
+	field string
+	v     string
+	max   int
+}
+
+type intRange struct {
+	field    string
+	v        int
+	min, max int
+}
+
+func checkLimits(texts []textLimit, ints []intRange) error {
+	for _, t := range texts {
+		if !validText(t.v, t.max) {
+			return eventErr(t.field, "not valid UTF-8 text of at most "+strconv.Itoa(t.max)+" bytes")
+		}
+	}
+	for _, n := range ints {
+		if n.v < n.min || n.v > n.max {
+			return eventErr(n.field, "out of range "+strconv.Itoa(n.min)+" to "+strconv.Itoa(n.max))
+		}
+	}
+	return nil
+}
+
+func (a *AppInfo) validate() error {
+	if a == nil {
+		return nil
+	}
+	if !a.InstallTime.IsZero() && a.InstallTime.Unix() < 0 {
+		return eventErr("app_info.install_time", "before 1970")
+	}
+	return checkLimits([]textLimit{
+		{"app_info.app_id", a.AppID, 200}, {"app_info.app_name", a.AppName, 200},
+		{"app_info.app_package_name", a.AppPackageName, 200}, {"app_info.app_store", a.AppStore, 100},
+		{"app_info.app_version", a.AppVersion, 100}, {"app_info.user_agent", a.UserAgent, 16384},
+	}, []intRange{
+		{"app_info.window_height", a.WindowHeight, 0, 30720}, {"app_info.window_width", a.WindowWidth, 0, 30720},
+	})
+}
+
+func (d *DeviceInfo) validate() error {
+	if d == nil {
+		return nil
+	}
+	if !oneOf(d.FormFactor, FormFactorDesktop, FormFactorLaptop, FormFactorCellphone, FormFactorTablet,
+		FormFactorSmartwatch, FormFactorTV, FormFactorVR, FormFactorConsole, FormFactorOther) {
+		return eventErr("device_info.form_factor", "not one of the FormFactor values")
+	}
+	if !oneOf(d.NetworkType, NetworkWifi, NetworkCellular2G, NetworkCellular3G, NetworkCellular4G,
+		NetworkCellular5G, NetworkCellular6G, NetworkEthernet, NetworkUnknown) {
+		return eventErr("device_info.network_type", "not one of the Network values")
+	}
+	if !oneOf(d.OSFamily, OSIOS, OSAndroid, OSMacOS, OSWindows, OSLinux, OSBSD, OSOther) {
+		return eventErr("device_info.os_family", "not one of the OS values")
+	}
+	if len(d.Languages) > 100 {
+		return eventErr("device_info.languages", "more than 100 items")
+	}
+	for _, l := range d.Languages {
+		if !validText(l, 35) {
+			return eventErr("device_info.languages", "not valid UTF-8 text of at most 35 bytes")
+		}
+	}
+	const gb = 1048576
+	return checkLimits([]textLimit{
+		{"device_info.brand", d.Brand, 100}, {"device_info.carrier", d.Carrier, 100},
+		{"device_info.kernel_version", d.KernelVersion, 100}, {"device_info.locale", d.Locale, 35},
+		{"device_info.model", d.Model, 100}, {"device_info.os_name", d.OSName, 100},
+		{"device_info.os_release_name", d.OSReleaseName, 100}, {"device_info.os_version", d.OSVersion, 100},
+		{"device_info.timezone", d.Timezone, 40}, {"device_info.timezone_abbr", d.TimezoneAbbr, 5},
+		{"device_info.type", d.Type, 100},
+	}, []intRange{
+		{"device_info.battery_level", d.BatteryLevel, 0, 100}, {"device_info.cpu_cores", d.CPUCores, 0, 1152},
+		{"device_info.external_storage_free_space", d.ExternalStorageFreeSpace, 0, gb},
+		{"device_info.external_storage_size", d.ExternalStorageSize, 0, gb},
+		{"device_info.screen_density", d.ScreenDensity, 0, 100000},
+		{"device_info.screen_height", d.ScreenHeight, 0, 30720}, {"device_info.screen_width", d.ScreenWidth, 0, 30720},
+		{"device_info.storage_free_space", d.StorageFreeSpace, 0, gb}, {"device_info.storage_size", d.StorageSize, 0, gb},
+	})
+}
+
+func oneOf(v string, allowed ...string) bool {
+	if v == "" {
+		return true
+	}
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
