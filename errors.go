@@ -31,7 +31,7 @@ func (e *FieldError) Error() string {
 func (e *FieldError) Is(target error) bool { return target == ErrInvalidValue }
 
 // fieldErr makes a *FieldError for a user_data field.
-func fieldErr(f Field, reason string) error {
+func fieldErr(f UserField, reason string) error {
 	return &FieldError{Field: "user_data." + string(f), Reason: reason}
 }
 

@@ -239,6 +239,10 @@ const (
 //
 // An Event must not be modified while it is being sent; it may be sent again
 // afterwards (Pinterest de-duplicates by event id).
+//
+// Setters are short builder verbs that return the event (ID, At, User,
+// Custom...); getters are named after the wire field they read (EventID for
+// event_id, EventName, ActionSource, EventTime, UserData for user_data).
 type Event struct {
 	name        EventName
 	source      ActionSource
@@ -314,27 +318,51 @@ func (e *Event) App(info AppInfo) *Event { e.appInfo = &info; return e }
 func (e *Event) Device(info DeviceInfo) *Event { e.deviceInfo = &info; return e }
 
 // AppID sets the legacy top-level app_id: the app store id of the app.
+//
+// Deprecated: use App(AppInfo{AppID: ...}); app_info and device_info (API 5.16)
+// supersede the top-level fields. The field is still sent when set.
 func (e *Event) AppID(id string) *Event { e.leg().appID = id; return e }
 
 // AppName sets the legacy top-level app_name.
+//
+// Deprecated: use App(AppInfo{AppName: ...}); app_info and device_info (API 5.16)
+// supersede the top-level fields. The field is still sent when set.
 func (e *Event) AppName(name string) *Event { e.leg().appName = name; return e }
 
 // AppVersion sets the legacy top-level app_version.
+//
+// Deprecated: use App(AppInfo{AppVersion: ...}); app_info and device_info (API 5.16)
+// supersede the top-level fields. The field is still sent when set.
 func (e *Event) AppVersion(v string) *Event { e.leg().appVersion = v; return e }
 
 // DeviceBrand sets the legacy top-level device_brand, e.g. "Apple".
+//
+// Deprecated: use Device(DeviceInfo{Brand: ...}); app_info and device_info (API 5.16)
+// supersede the top-level fields. The field is still sent when set.
 func (e *Event) DeviceBrand(b string) *Event { e.leg().devBrand = b; return e }
 
 // DeviceCarrier sets the legacy top-level device_carrier, e.g. "T-Mobile".
+//
+// Deprecated: use Device(DeviceInfo{Carrier: ...}); app_info and device_info (API 5.16)
+// supersede the top-level fields. The field is still sent when set.
 func (e *Event) DeviceCarrier(c string) *Event { e.leg().devCarrier = c; return e }
 
 // DeviceModel sets the legacy top-level device_model, e.g. "iPhone X".
+//
+// Deprecated: use Device(DeviceInfo{Model: ...}); app_info and device_info (API 5.16)
+// supersede the top-level fields. The field is still sent when set.
 func (e *Event) DeviceModel(m string) *Event { e.leg().devModel = m; return e }
 
 // DeviceType sets the legacy top-level device_type, e.g. "iPhone".
+//
+// Deprecated: use Device(DeviceInfo{Type: ...}); app_info and device_info (API 5.16)
+// supersede the top-level fields. The field is still sent when set.
 func (e *Event) DeviceType(t string) *Event { e.leg().devType = t; return e }
 
 // OSVersion sets the legacy top-level os_version, e.g. "12.1.4".
+//
+// Deprecated: use Device(DeviceInfo{OSVersion: ...}); app_info and device_info (API 5.16)
+// supersede the top-level fields. The field is still sent when set.
 func (e *Event) OSVersion(v string) *Event { e.leg().osV = v; return e }
 
 // Wifi tells whether the device was on wifi (wifi).
@@ -347,17 +375,17 @@ func tristate(b bool) int8 {
 	return 1
 }
 
-// EventID returns the event id.
+// EventID returns the event id (event_id).
 func (e *Event) EventID() string { return e.id }
 
-// Name returns the event name.
-func (e *Event) Name() EventName { return e.name }
+// EventName returns the event name (event_name).
+func (e *Event) EventName() EventName { return e.name }
 
-// Source returns the action source.
-func (e *Event) Source() ActionSource { return e.source }
+// ActionSource returns the action source (action_source).
+func (e *Event) ActionSource() ActionSource { return e.source }
 
-// Time returns when the event happened, to the second.
-func (e *Event) Time() time.Time { return time.Unix(e.time, 0) }
+// EventTime returns when the event happened (event_time), to the second.
+func (e *Event) EventTime() time.Time { return time.Unix(e.time, 0) }
 
 // customData returns the custom data, or nil if none was set.
 func (e *Event) customData() *CustomData {
@@ -367,7 +395,7 @@ func (e *Event) customData() *CustomData {
 	return &e.custom
 }
 
-// UserData returns the event's user data (nil if none was set).
+// UserData returns the event's user data (user_data), nil if none was set.
 func (e *Event) UserData() *UserData { return e.user }
 
 // String describes the event without personal data: name, source, id and the

@@ -37,7 +37,7 @@ var trickyInputs = []string{
 }
 
 // seed adds the golden inputs of field and the tricky inputs to f.
-func seed(f *testing.F, field Field, extra ...string) {
+func seed(f *testing.F, field UserField, extra ...string) {
 	for _, c := range loadGolden(f) {
 		if c.Field == string(field) {
 			f.Add(c.input(f))
@@ -51,7 +51,7 @@ func seed(f *testing.F, field Field, extra ...string) {
 // checkNormalized asserts the properties shared by every normalizer: a
 // *FieldError that holds no value, or valid UTF-8 output that normalizes to
 // itself.
-func checkNormalized(t *testing.T, field Field, in, out string, err error, again func(string) (string, error)) {
+func checkNormalized(t *testing.T, field UserField, in, out string, err error, again func(string) (string, error)) {
 	t.Helper()
 	if err != nil {
 		if out != "" {
@@ -91,7 +91,7 @@ func checkFolded(t *testing.T, in, out string) {
 	}
 }
 
-func fuzzText(f *testing.F, field Field, fn func(string) (string, error), extra func(t *testing.T, in, out string), seeds ...string) {
+func fuzzText(f *testing.F, field UserField, fn func(string) (string, error), extra func(t *testing.T, in, out string), seeds ...string) {
 	seed(f, field, seeds...)
 	f.Fuzz(func(t *testing.T, in string) {
 		out, err := fn(in)
@@ -288,7 +288,7 @@ func FuzzUserData(f *testing.F) {
 			t.Fatal(err)
 		}
 		for key, raw := range wire {
-			if _, ok := hashedID(Field(key)); !ok {
+			if _, ok := hashedID(UserField(key)); !ok {
 				var s string
 				if err := json.Unmarshal(raw, &s); err != nil || s == "" {
 					t.Fatalf("%s: %s is not a non-empty string", key, raw)
@@ -299,8 +299,8 @@ func FuzzUserData(f *testing.F) {
 			if err := json.Unmarshal(raw, &hs); err != nil || len(hs) == 0 {
 				t.Fatalf("%s: %s is not a non-empty array", key, raw)
 			}
-			if len(hs) != u.Count(Field(key)) {
-				t.Fatalf("%s: %d hashes, Count %d", key, len(hs), u.Count(Field(key)))
+			if len(hs) != u.Count(UserField(key)) {
+				t.Fatalf("%s: %d hashes, Count %d", key, len(hs), u.Count(UserField(key)))
 			}
 			seen := map[string]bool{}
 			for _, h := range hs {

@@ -14,28 +14,30 @@ import (
 	"github.com/capisdk/pinterest/internal/swar"
 )
 
-// Field names a user_data field by its wire key.
-type Field string
+// UserField names a user_data field by its wire key: the keys UserData.Add,
+// UserData.Hashed and UserData.Count take. (FieldError.Field is a different
+// thing: the wire path of any field, such as "user_data.em" or "event_id".)
+type UserField string
 
 // The user_data fields, by wire key. The first twelve are sent as arrays of
 // SHA-256 hashes; the last four are sent as plain strings.
 const (
-	FieldEmail       Field = "em"
-	FieldPhone       Field = "ph"
-	FieldGender      Field = "ge"
-	FieldDateOfBirth Field = "db"
-	FieldLastName    Field = "ln"
-	FieldFirstName   Field = "fn"
-	FieldCity        Field = "ct"
-	FieldState       Field = "st"
-	FieldZip         Field = "zp"
-	FieldCountry     Field = "country"
-	FieldExternalID  Field = "external_id"
-	FieldMobileAdID  Field = "hashed_maids"
-	FieldClientIP    Field = "client_ip_address"
-	FieldUserAgent   Field = "client_user_agent"
-	FieldClickID     Field = "click_id"
-	FieldPartnerID   Field = "partner_id"
+	FieldEmail       UserField = "em"
+	FieldPhone       UserField = "ph"
+	FieldGender      UserField = "ge"
+	FieldDateOfBirth UserField = "db"
+	FieldLastName    UserField = "ln"
+	FieldFirstName   UserField = "fn"
+	FieldCity        UserField = "ct"
+	FieldState       UserField = "st"
+	FieldZip         UserField = "zp"
+	FieldCountry     UserField = "country"
+	FieldExternalID  UserField = "external_id"
+	FieldMobileAdID  UserField = "hashed_maids"
+	FieldClientIP    UserField = "client_ip_address"
+	FieldUserAgent   UserField = "client_user_agent"
+	FieldClickID     UserField = "click_id"
+	FieldPartnerID   UserField = "partner_id"
 )
 
 // MaxValueLength is the longest raw value, in bytes, that a normalizer accepts.
@@ -235,7 +237,7 @@ func capOutput(b []byte, reason string) ([]byte, string) {
 }
 
 // normString runs an append-style normalizer and returns its result as a string.
-func normString(f Field, s string, fn func([]byte, string) ([]byte, string)) (string, error) {
+func normString(f UserField, s string, fn func([]byte, string) ([]byte, string)) (string, error) {
 	var buf [128]byte
 	b, reason := capOutput(fn(buf[:0], s))
 	if reason != "" {

@@ -81,7 +81,7 @@ func loadGolden(t testing.TB) []goldenCase {
 // normalizerFor returns the exported normalizer of a field as a function of
 // (value, default country code). The client IP is returned in its canonical
 // text form, "" for the zero Addr.
-func normalizerFor(f Field) func(s, cc string) (string, error) {
+func normalizerFor(f UserField) func(s, cc string) (string, error) {
 	one := func(fn func(string) (string, error)) func(string, string) (string, error) {
 		return func(s, _ string) (string, error) { return fn(s) }
 	}
@@ -124,7 +124,7 @@ func normalizerFor(f Field) func(s, cc string) (string, error) {
 
 // checkFieldError asserts that err is a *FieldError naming field, matching
 // ErrInvalidValue, and not containing the raw input.
-func checkFieldError(t *testing.T, err error, field Field, input string) {
+func checkFieldError(t *testing.T, err error, field UserField, input string) {
 	t.Helper()
 	var fe *FieldError
 	if !errors.As(err, &fe) {
@@ -180,7 +180,7 @@ func TestGoldenNormalize(t *testing.T) {
 	if len(cases) < 150 {
 		t.Errorf("only %d golden cases, want at least 150", len(cases))
 	}
-	for _, f := range []Field{FieldEmail, FieldPhone, FieldGender, FieldDateOfBirth, FieldFirstName, FieldLastName,
+	for _, f := range []UserField{FieldEmail, FieldPhone, FieldGender, FieldDateOfBirth, FieldFirstName, FieldLastName,
 		FieldCity, FieldState, FieldZip, FieldCountry, FieldExternalID, FieldMobileAdID, FieldClientIP} {
 		if perField[string(f)] < 10 {
 			t.Errorf("field %s has %d golden cases, want at least 10", f, perField[string(f)])
@@ -193,7 +193,7 @@ func TestGoldenNormalize(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(c.name(i), func(t *testing.T) {
-			field := Field(c.Field)
+			field := UserField(c.Field)
 			in := c.input(t)
 			norm := normalizerFor(field)
 			if norm == nil {
@@ -287,7 +287,7 @@ func TestGoldenIdempotent(t *testing.T) {
 		if c.Norm == "" || c.Err != "" || c.Prehashed {
 			continue
 		}
-		norm := normalizerFor(Field(c.Field))
+		norm := normalizerFor(UserField(c.Field))
 		// A normalized phone number is international: without the +, a default
 		// code would be prefixed again, so re-normalize it without one.
 		got, err := norm(c.Norm, "")
@@ -309,7 +309,7 @@ func TestNormalizeLengthAfterFolding(t *testing.T) {
 	// U+023A (2 bytes) lowercases to U+2C65 (3 bytes); U+0958 (3 bytes) is
 	// decomposed by NFC into two 3-byte runes.
 	for _, tc := range []struct {
-		field Field
+		field UserField
 		in    string
 	}{
 		{FieldFirstName, strings.Repeat("\u023a", MaxValueLength/2)},
@@ -340,7 +340,7 @@ const upperHash = "A665A45920422F9D417E4867EFDC4FB8A04A1F3FFF1FA07E998E86F7F7A27
 func TestHashedPassThrough(t *testing.T) {
 	lower := strings.ToLower(upperHash)
 	setters := []struct {
-		field Field
+		field UserField
 		set   func(u *UserData, v string)
 	}{
 		{FieldEmail, func(u *UserData, v string) { u.Email(v) }},
@@ -396,7 +396,7 @@ func TestHashedPassThrough(t *testing.T) {
 func TestHashedRejectsNonHex(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
-		field    Field
+		field    UserField
 		in       []string
 		want     string
 		warnings int
@@ -409,7 +409,7 @@ func TestHashedRejectsNonHex(t *testing.T) {
 		{"blank ignored", FieldEmail, []string{"", "  "}, `{}`, 0},
 		{"good and bad", FieldCity, []string{"Menlo Park", upperHash}, `{"ct":["` + strings.ToLower(upperHash) + `"]}`, 1},
 		{"not a hashed field", FieldClientIP, []string{upperHash}, `{}`, 1},
-		{"unknown field", Field("nope"), []string{upperHash}, `{}`, 1},
+		{"unknown field", UserField("nope"), []string{upperHash}, `{}`, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u := NewUserData().Hashed(tc.field, tc.in...)
@@ -440,7 +440,7 @@ func TestDeduplication(t *testing.T) {
 	h := sha256Hex
 	for _, tc := range []struct {
 		name  string
-		field Field
+		field UserField
 		in    []string
 		want  []string
 	}{

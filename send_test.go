@@ -201,7 +201,7 @@ func sendPick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 // sendWantUser builds the user_data the server must receive.
 type sendWantUser struct{ u pinteresttest.UserData }
 
-func (w *sendWantUser) slot(f pinterest.Field) *[]string {
+func (w *sendWantUser) slot(f pinterest.UserField) *[]string {
 	switch f {
 	case pinterest.FieldEmail:
 		return &w.u.Em
@@ -232,12 +232,12 @@ func (w *sendWantUser) slot(f pinterest.Field) *[]string {
 }
 
 // norm records the hash of an already normalized value.
-func (w *sendWantUser) norm(f pinterest.Field, normalized string) {
+func (w *sendWantUser) norm(f pinterest.UserField, normalized string) {
 	w.hash(f, pinterest.HashValue(normalized))
 }
 
 // hash records a hash, de-duplicated like UserData does.
-func (w *sendWantUser) hash(f pinterest.Field, h string) {
+func (w *sendWantUser) hash(f pinterest.UserField, h string) {
 	if p := w.slot(f); !slices.Contains(*p, h) {
 		*p = append(*p, h)
 	}

@@ -13,7 +13,7 @@ import (
 // hashedFields lists the hashed user_data fields in wire order. The index in
 // this table is a field's id in UserData; UserData.normalize maps it to the
 // field's normalizer.
-var hashedFields = [...]struct{ field Field }{
+var hashedFields = [...]struct{ field UserField }{
 	{FieldEmail}, {FieldPhone}, {FieldGender}, {FieldDateOfBirth}, {FieldLastName}, {FieldFirstName},
 	{FieldCity}, {FieldState}, {FieldZip}, {FieldCountry}, {FieldExternalID}, {FieldMobileAdID},
 }
@@ -35,7 +35,7 @@ const (
 	numHashed
 )
 
-func hashedID(f Field) (uint8, bool) {
+func hashedID(f UserField) (uint8, bool) {
 	for i, h := range hashedFields {
 		if h.field == f {
 			return uint8(i), true
@@ -125,7 +125,7 @@ func (u *UserData) put(id uint8, d digest) {
 	u.n++
 }
 
-func (u *UserData) warn(f Field, reason string) {
+func (u *UserData) warn(f UserField, reason string) {
 	u.warnings = append(u.warnings, fieldErr(f, reason))
 }
 
@@ -250,7 +250,7 @@ func (u *UserData) MobileAdID(values ...string) *UserData { return u.add(idMobil
 // Hashed adds values that the caller has already normalized and hashed, to a
 // hashed field (FieldEmail ... FieldMobileAdID). Each must be 64 hexadecimal
 // digits; it is sent lowercased. Anything else is dropped with a warning.
-func (u *UserData) Hashed(field Field, hashes ...string) *UserData {
+func (u *UserData) Hashed(field UserField, hashes ...string) *UserData {
 	id, ok := hashedID(field)
 	if !ok {
 		u.warnings = append(u.warnings, &FieldError{Field: "user_data." + string(field), Reason: "not a hashed field"})
@@ -273,7 +273,7 @@ func (u *UserData) Hashed(field Field, hashes ...string) *UserData {
 // It is the generic form of the named setters, handy when the field comes from
 // data (a CSV column, say). For the single-valued plain fields (client IP, user
 // agent, click id, partner id) the last value wins.
-func (u *UserData) Add(field Field, values ...string) *UserData {
+func (u *UserData) Add(field UserField, values ...string) *UserData {
 	if id, ok := hashedID(field); ok {
 		return u.add(id, values)
 	}
@@ -344,7 +344,7 @@ func (u *UserData) PartnerID(id string) *UserData {
 	return u
 }
 
-func (u *UserData) plain(f Field, v string, max int, old string) string {
+func (u *UserData) plain(f UserField, v string, max int, old string) string {
 	v, reason := plainValue(v, max)
 	switch {
 	case reason != "":
@@ -358,7 +358,7 @@ func (u *UserData) plain(f Field, v string, max int, old string) string {
 
 // Count returns how many values field holds: the number of distinct hashes of a
 // hashed field, or 0 or 1 for the plain fields.
-func (u *UserData) Count(field Field) int {
+func (u *UserData) Count(field UserField) int {
 	if u == nil {
 		return 0
 	}
@@ -411,7 +411,7 @@ func (u *UserData) MeetsMinimum() bool {
 // with reason. It is for code that vets a value itself before it would reach a
 // setter, such as package pinteresthttp refusing a click id no cookie can
 // hold. reason must say why, never contain the value.
-func (u *UserData) Warn(field Field, reason string) *UserData {
+func (u *UserData) Warn(field UserField, reason string) *UserData {
 	u.warn(field, reason)
 	return u
 }
@@ -472,7 +472,7 @@ func (u *UserData) AppendJSON(dst []byte) []byte {
 		dst = append(dst, '"')
 	}
 	for _, p := range [...]struct {
-		f Field
+		f UserField
 		v string
 	}{{FieldUserAgent, u.ua}, {FieldClickID, u.clickID}, {FieldPartnerID, u.partner}} {
 		if p.v != "" {
@@ -506,7 +506,7 @@ func (u UserData) String() string {
 	for _, h := range hashedFields {
 		item(string(h.field), u.Count(h.field))
 	}
-	for _, f := range [...]Field{FieldClientIP, FieldUserAgent, FieldClickID, FieldPartnerID} {
+	for _, f := range [...]UserField{FieldClientIP, FieldUserAgent, FieldClickID, FieldPartnerID} {
 		item(string(f), u.Count(f))
 	}
 	item("warnings", len(u.warnings))

@@ -92,12 +92,12 @@ func TestUserDataFullWire(t *testing.T) {
 	if diff := cmp.Diff(`{"user_data":`+want.String()+`}`, string(wrapped)); diff != "" {
 		t.Errorf("json.Marshal (-want +got):\n%s", diff)
 	}
-	wantCounts := map[Field]int{
+	wantCounts := map[UserField]int{
 		FieldEmail: 3, FieldPhone: 2, FieldGender: 1, FieldDateOfBirth: 1, FieldLastName: 2, FieldFirstName: 2,
 		FieldCity: 2, FieldState: 2, FieldZip: 2, FieldCountry: 2, FieldExternalID: 2, FieldMobileAdID: 1,
-		FieldClientIP: 1, FieldUserAgent: 1, FieldClickID: 1, FieldPartnerID: 1, Field("nope"): 0,
+		FieldClientIP: 1, FieldUserAgent: 1, FieldClickID: 1, FieldPartnerID: 1, UserField("nope"): 0,
 	}
-	gotCounts := map[Field]int{}
+	gotCounts := map[UserField]int{}
 	for f := range wantCounts {
 		gotCounts[f] = u.Count(f)
 	}
