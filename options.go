@@ -46,6 +46,7 @@ type config struct {
 	maxPerRequest   int
 	concurrency     int
 	clock           clock.Clock
+	observer        *Observer // nil: nothing observes the client
 }
 
 func defaultConfig() config {
