@@ -113,7 +113,10 @@ const (
 // with FormatMinorUnits or FormatAmount rather than fmt, to avoid float
 // surprises such as "0.30000000000000004".
 type CustomData struct {
-	Currency        string    // ISO 4217 code, e.g. "USD"; defaults to the ad account's currency
+	// Currency is the ISO 4217 code, e.g. "USD"; Custom trims and upper-cases
+	// it, an unknown code gets a warning on the event's result, and without
+	// it Pinterest takes the ad account's currency. See FormatMinor.
+	Currency        string
 	Value           string    // total value, a non-negative decimal number such as "72.39"
 	ContentIDs      []string  // product ids
 	Contents        []Content // products with price and quantity (at most MaxContents)
@@ -295,8 +298,13 @@ func (e *Event) URL(u string) *Event { e.url = u; return e }
 // User sets who converted (user_data). It is required.
 func (e *Event) User(u *UserData) *Event { e.user = u; return e }
 
-// Custom sets the custom data (custom_data). The struct is copied.
-func (e *Event) Custom(c CustomData) *Event { e.custom, e.hasCustom = c, true; return e }
+// Custom sets the custom data (custom_data). The struct is copied, with
+// its Currency trimmed and upper-cased ("usd" is sent as "USD").
+func (e *Event) Custom(c CustomData) *Event {
+	c.Currency = normalizeCurrency(c.Currency)
+	e.custom, e.hasCustom = c, true
+	return e
+}
 
 // OptOut tells whether the user opted out of tracking (opt_out). For web and
 // offline events it is the user's opt-out of web conversion tracking; for app

@@ -550,7 +550,7 @@ func sendRandomCustom(r *rand.Rand, brandID bool) (pinterest.CustomData, *pinter
 		cd.ExternalMeasurementID = "rbos-cb7a9e56-4988-4ca0-801b-05c79b29785f"
 		cd.ExternalMeasurementVendorID = r.Int64N(3)
 	}
-	wc.Currency, wc.Value, wc.ContentIDs = cd.Currency, cd.Value, cd.ContentIDs
+	wc.Currency, wc.Value, wc.ContentIDs = strings.ToUpper(cd.Currency), cd.Value, cd.ContentIDs // Custom upper-cases the currency
 	wc.NumItems, wc.OrderID, wc.SearchString = sendNZ(cd.NumItems), cd.OrderID, cd.SearchString
 	wc.ContentName, wc.ContentCategory, wc.ContentBrand = cd.ContentName, cd.ContentCategory, cd.ContentBrand
 	wc.OptOutType, wc.PredictedLTV, wc.NP = cd.OptOutType, cd.PredictedLTV, cd.NP

@@ -59,6 +59,9 @@ func (e *Event) validate(now time.Time) (warnings []string, err error) {
 	if err := e.customData().validate(); err != nil {
 		return nil, err
 	}
+	if w := currencyWarning(e.customData()); w != "" {
+		warnings = append(warnings, w)
+	}
 	if err := e.appInfo.validate(); err != nil {
 		return nil, err
 	}
