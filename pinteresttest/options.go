@@ -21,6 +21,7 @@ func (f optionFunc) apply(c *config) error { return f(c) }
 
 type config struct {
 	token         string              // required token; "" accepts any
+	oauthToken    string              // OAuth token of WithOAuthToken (eqs.go)
 	now           func() time.Time    // clock
 	partialStatus int                 // 200 or 422
 	rateN         int                 // 0: no rate limit

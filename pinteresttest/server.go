@@ -38,6 +38,7 @@ type Server struct {
 	failFn   func(Event) string
 	warnFn   func(Event) string
 	rateLog  map[string][]time.Time // per ad account: times of admitted requests
+	eqs      []byte                 // answer of the Event Quality Score endpoint (eqs.go)
 }
 
 // NewServer starts a fake server listening on a loopback address. It panics
@@ -219,6 +220,7 @@ type reqInfo struct {
 	adAccount  string // {ad_account_id}, possibly invalid
 	test       bool
 	authorized bool
+	eqs        bool // the Event Quality Score endpoint (eqs.go)
 	gen        uint64
 }
 
@@ -279,11 +281,18 @@ func (s *Server) begin(r *http.Request, body []byte) (*Request, reqInfo, *Fault)
 			info.pathOK, info.adAccount = true, id
 		}
 	}
+	if id, ok := eqsPath(r.URL.Path); ok {
+		info.eqs, info.adAccount = true, id
+	}
 	test := r.URL.Query().Get("test")
 	info.test = strings.EqualFold(test, "true") || test == "1"
 	if tok, ok := bearerToken(r.Header.Get("Authorization")); ok {
 		info.authorized = s.cfg.token == "" ||
-			subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.token)) == 1
+			subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.token)) == 1 ||
+			s.cfg.oauthToken != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.oauthToken)) == 1
+	}
+	if info.eqs {
+		info.authorized = s.eqsAuthorized(r)
 	}
 	header := r.Header.Clone()
 	header.Del("Authorization")
@@ -364,6 +373,8 @@ func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 // request is only evaluated).
 func (s *Server) process(r *http.Request, info reqInfo, body []byte, commit bool) *answer {
 	switch {
+	case info.eqs:
+		return s.processEQS(r, info)
 	case !info.pathOK:
 		return errorAnswer(http.StatusNotFound, 404, "Not found.")
 	case !validAdAccountID(info.adAccount):
