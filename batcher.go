@@ -118,11 +118,16 @@ type BatcherStats struct {
 	Processed int // processed by Pinterest
 	Failed    int // failed (locally, by Pinterest, or at shutdown)
 	Retried   int // HTTP attempts beyond the first, over all batches
+	// OldestAge is how long ago the oldest accepted event still waiting for
+	// its result (queued or being sent) was added; 0 when none is.
+	OldestAge time.Duration
 }
 
 type queued struct {
-	ev  *Event
-	seq int
+	ev   *Event
+	seq  int
+	at   time.Duration // when Add queued it, from the Batcher's epoch (batcher_age.go)
+	link any           // what Observer.BatchAdd returned for its Add call
 }
 
 type batch struct {
@@ -161,6 +166,10 @@ type Batcher struct {
 
 	queued, inFlight, sent, processed, failed, retried atomic.Int64
 	closeOnce                                          sync.Once
+
+	epoch    time.Time  // origin of queued.at
+	ages     ageTracker // batcher_age.go
+	stopOnce sync.Once  // Observer.BatcherStop is called once
 }
 
 // NewBatcher starts a Batcher that sends to adAccountID with this client. Its
@@ -194,6 +203,7 @@ func (c *Client) NewBatcher(adAccountID string, opts ...BatcherOption) (*Batcher
 		closing:    make(chan struct{}),
 		shut:       make(chan struct{}),
 		dispatched: make(chan struct{}),
+		epoch:      c.cfg.clock.Now(),
 	}
 	b.sendCtx, b.cancelSend = context.WithCancelCause(context.Background())
 	b.senders.Add(cfg.senders)
@@ -201,6 +211,7 @@ func (c *Client) NewBatcher(adAccountID string, opts ...BatcherOption) (*Batcher
 		go b.sender()
 	}
 	go b.dispatch()
+	b.observeStart() // observer.go
 	return b, nil
 }
 
@@ -226,8 +237,9 @@ func (b *Batcher) Add(ctx context.Context, events ...*Event) error {
 	if b.closed {
 		return ErrClosed
 	}
+	at, link := b.clock.Now().Sub(b.epoch), b.addLink(ctx, len(events)) // observer.go
 	for i, ev := range events {
-		q := queued{ev: ev, seq: int(b.seq.Add(1) - 1)}
+		q := queued{ev: ev, seq: int(b.seq.Add(1) - 1), at: at, link: link}
 		// Counted before it is queued: a sender may take it, and subtract it,
 		// as soon as it is in the channel.
 		b.queued.Add(1)
@@ -321,6 +333,7 @@ func (d *dispatcher) add(q queued) {
 	}
 	d.cur = append(d.cur, q)
 	if len(d.cur) == 1 {
+		d.b.ages.started(q.at)
 		d.timer = d.b.clock.NewTimer(d.b.cfg.interval)
 		d.timerC = d.timer.C()
 	}
@@ -347,6 +360,7 @@ func (d *dispatcher) handOff() {
 	d.cur = make([]queued, 0, d.b.cfg.batchSize)
 	d.forgetFinished() // at most senders+1 are kept
 	d.outstanding[bt.done] = struct{}{}
+	d.b.ages.handedOff(bt.done, bt.items[0].at)
 	d.b.batches <- bt
 }
 
@@ -393,6 +407,7 @@ func (b *Batcher) sender() {
 
 func (b *Batcher) send(bt batch) {
 	defer close(bt.done)
+	defer b.ages.finished(bt.done)
 	n := int64(len(bt.items))
 	b.queued.Add(-n)
 	b.inFlight.Add(n)
@@ -400,7 +415,7 @@ func (b *Batcher) send(bt batch) {
 	for i, q := range bt.items {
 		events[i] = q.ev
 	}
-	res, _ := b.c.Send(b.sendCtx, b.account, events...)
+	res := b.sendObserved(bt, events) // observer.go: Send, observed
 	b.inFlight.Add(-n)
 	if res.Attempts > 1 {
 		b.retried.Add(int64(res.Attempts - 1))
@@ -497,6 +512,7 @@ func (b *Batcher) Close(ctx context.Context) error {
 	go func() {
 		<-b.dispatched
 		b.senders.Wait()
+		b.observeStop() // observer.go
 		close(done)
 	}()
 	select {
@@ -518,5 +534,6 @@ func (b *Batcher) Stats() BatcherStats {
 		Processed: int(b.processed.Load()),
 		Failed:    int(b.failed.Load()),
 		Retried:   int(b.retried.Load()),
+		OldestAge: b.ages.oldest(b.clock.Now().Sub(b.epoch)),
 	}
 }

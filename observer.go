@@ -124,7 +124,7 @@ type RequestEndInfo struct {
 	RequestStartInfo
 	// StatusCode is the HTTP status of the answer, 0 when none came.
 	StatusCode int
-	Duration   time.Duration // from sending the request to reading the whole answer
+	Duration   time.Duration // from encoding the request's body to reading the whole answer
 	Outcome    Outcome
 	// Cause names what went wrong: "" when Pinterest answered with a status
 	// per event, else one of the causes listed at EventsInfo.Cause.
@@ -290,4 +290,171 @@ func outcomeOf(err error) Outcome {
 		return OutcomeUnknown
 	}
 	return OutcomeFailed
+}
+
+// The calls of the hooks. Each site in the send path and the Batcher is one
+// call to one of these, which costs a nil comparison when nothing observes.
+
+// observedAttempt makes one HTTP attempt (request.go) between RequestStart
+// and RequestEnd.
+func (c *Client) observedAttempt(ctx context.Context, ch chunk, n int) attemptResult {
+	o := c.cfg.observer
+	if o == nil || (o.RequestStart == nil && o.RequestEnd == nil) {
+		return c.attempt(ctx, ch, n)
+	}
+	host, port := serverOf(c.cfg.baseURL)
+	info := RequestStartInfo{AdAccountID: ch.account, Events: len(ch.idx), Attempt: n,
+		ServerAddress: host, ServerPort: port, Test: c.cfg.testMode}
+	if o.RequestStart != nil {
+		ctx = o.RequestStart(ctx, info)
+	}
+	start := c.cfg.clock.Now()
+	r := c.attempt(ctx, ch, n)
+	if o.RequestEnd != nil {
+		end := RequestEndInfo{RequestStartInfo: info, StatusCode: r.status, Duration: c.cfg.clock.Now().Sub(start)}
+		switch {
+		case r.events != nil:
+			end.Outcome = OutcomeProcessed
+		case r.ambiguous || errors.Is(r.err, ErrOutcomeUnknown):
+			end.Outcome, end.Cause = OutcomeUnknown, causeOf(r.err)
+		default:
+			end.Outcome, end.Cause = OutcomeFailed, causeOf(r.err)
+		}
+		o.RequestEnd(ctx, end)
+	}
+	return r
+}
+
+// waitLimiter waits for the rate limiter, telling LimiterWait how long.
+func (c *Client) waitLimiter(ctx context.Context, account string) error {
+	o := c.cfg.observer
+	if o == nil || o.LimiterWait == nil {
+		return c.limiter.Wait(ctx, account)
+	}
+	start := c.cfg.clock.Now()
+	err := c.limiter.Wait(ctx, account)
+	info := LimiterWaitInfo{AdAccountID: account, Wait: c.cfg.clock.Now().Sub(start)}
+	if err != nil {
+		info.Cause = causeOf(limiterErr(ctx, err))
+		if info.Cause == "other" {
+			info.Cause = "limiter"
+		}
+	}
+	o.LimiterWait(ctx, info)
+	return err
+}
+
+// observeRetry tells Retry the decision d made after attempt n failed.
+func (c *Client) observeRetry(ctx context.Context, account string, n int, last attemptResult, d retryDecision) {
+	o := c.cfg.observer
+	if o == nil || o.Retry == nil {
+		return
+	}
+	info := RetryInfo{AdAccountID: account, Attempt: n, Reason: causeOf(last.err), StatusCode: last.status, Retry: d.retry}
+	if d.retry {
+		info.Wait = d.wait
+	} else {
+		info.GiveUp = d.giveUp
+	}
+	o.Retry(ctx, info)
+}
+
+// observeSend tells ValueDropped about the values dropped from the events'
+// user data, and Events the outcomes of all the events of a Send.
+func (c *Client) observeSend(ctx context.Context, account string, events []*Event, res *Response) {
+	o := c.cfg.observer
+	if o == nil {
+		return
+	}
+	if o.ValueDropped != nil {
+		for _, ev := range events {
+			if ev == nil || ev.user == nil {
+				continue
+			}
+			for _, w := range ev.user.warnings {
+				fe, ok := w.(*FieldError)
+				if !ok || fe.Reason == reasonPhoneCC { // a bad default code drops no value
+					continue
+				}
+				o.ValueDropped(ctx, ValueDroppedInfo{AdAccountID: account, Field: fe.Field, Reason: fe.Reason})
+			}
+		}
+	}
+	if o.Events == nil {
+		return
+	}
+	// A handful of distinct (outcome, cause) pairs at most: a slice beats a map.
+	var groups []EventsInfo
+	for i := range res.Results {
+		r := &res.Results[i]
+		oc, cause := OutcomeProcessed, ""
+		if r.Status != StatusProcessed {
+			oc, cause = OutcomeFailed, "other"
+			if r.Err != nil {
+				oc, cause = outcomeOf(r.Err), causeOf(r.Err)
+			}
+		}
+		found := false
+		for k := range groups {
+			if groups[k].Outcome == oc && groups[k].Cause == cause {
+				groups[k].Count++
+				found = true
+				break
+			}
+		}
+		if !found {
+			groups = append(groups, EventsInfo{AdAccountID: account, Outcome: oc, Cause: cause, Count: 1})
+		}
+	}
+	for _, g := range groups {
+		o.Events(ctx, g)
+	}
+}
+
+// observeStart tells BatcherStart about a new Batcher.
+func (b *Batcher) observeStart() {
+	if o := b.c.cfg.observer; o != nil && o.BatcherStart != nil {
+		o.BatcherStart(b)
+	}
+}
+
+// observeStop tells BatcherStop, once, that the Batcher reported every event.
+func (b *Batcher) observeStop() {
+	if o := b.c.cfg.observer; o != nil && o.BatcherStop != nil {
+		b.stopOnce.Do(func() { o.BatcherStop(b) })
+	}
+}
+
+// addLink asks BatchAdd for the link of an Add call's events.
+func (b *Batcher) addLink(ctx context.Context, n int) any {
+	if o := b.c.cfg.observer; o != nil && o.BatchAdd != nil {
+		return o.BatchAdd(ctx, BatchAddInfo{AdAccountID: b.account, Events: n})
+	}
+	return nil
+}
+
+// sendObserved sends a batch's events between BatchStart and BatchEnd.
+func (b *Batcher) sendObserved(bt batch, events []*Event) *Response {
+	o := b.c.cfg.observer
+	if o == nil || (o.BatchStart == nil && o.BatchEnd == nil) {
+		res, _ := b.c.Send(b.sendCtx, b.account, events...)
+		return res
+	}
+	ctx := b.sendCtx
+	if o.BatchStart != nil {
+		info := BatchStartInfo{AdAccountID: b.account, Events: len(events)}
+		for _, q := range bt.items {
+			if q.link != nil {
+				info.Links = append(info.Links, q.link)
+			}
+		}
+		ctx = o.BatchStart(ctx, info)
+	}
+	start := b.clock.Now()
+	res, _ := b.c.Send(ctx, b.account, events...)
+	if o.BatchEnd != nil {
+		o.BatchEnd(ctx, BatchEndInfo{AdAccountID: b.account, Events: len(events),
+			Processed: res.Processed, Failed: res.Failed, Duration: b.clock.Now().Sub(start)})
+	}
+	return res
 }

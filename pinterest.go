@@ -265,7 +265,9 @@ func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event)
 		}()
 	}
 	wg.Wait()
-	return res, res.summarize()
+	err := res.summarize()
+	c.observeSend(ctx, adAccountID, events, res) // observer.go
+	return res, err
 }
 
 // chunk is the part of a Send that travels in one request: the events of

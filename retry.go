@@ -79,18 +79,19 @@ func (c *Client) sendChunk(ctx context.Context, ch chunk, results []EventResult)
 	clk, bo, start := c.cfg.clock, c.newBackOff(), c.cfg.clock.Now()
 	var o outcome
 	for {
-		if err := c.limiter.Wait(ctx, ch.account); err != nil {
+		if err := c.waitLimiter(ctx, ch.account); err != nil { // observer.go: Wait, observed
 			o.stop = limiterErr(ctx, err)
 			break
 		}
 		o.attempts++
-		o.last = c.attempt(ctx, ch, o.attempts) // request.go
+		o.last = c.observedAttempt(ctx, ch, o.attempts) // request.go's attempt, observed (observer.go)
 		if o.last.events != nil || !o.last.retry {
 			break
 		}
 		f := retryFacts{last: o.last, attempts: o.attempts, next: bo.NextBackOff(), start: start, now: clk.Now(), deadline: deadline(ctx)}
 		d := retryDelay(c.cfg.retry, c.cfg.noAmbiguousRetr, f)
 		c.penalize(ch.account, o.last, d.wait)
+		c.observeRetry(ctx, ch.account, o.attempts, o.last, d)
 		if !d.retry {
 			o.stop = d.err
 			break
@@ -136,6 +137,7 @@ type retryDecision struct {
 	// MaxRetryAfter). It is backoff.Stop when the backoff gave up.
 	wait   time.Duration
 	reason string // why the request is, or is not, retried
+	giveUp string // when not retrying: why, as RetryInfo.GiveUp names it
 	err    error  // when not retrying: the error to report besides the last failure, if any
 }
 
@@ -152,15 +154,15 @@ func retryDelay(p RetryPolicy, noAmbiguous bool, f retryFacts) retryDecision {
 	}
 	switch {
 	case d.wait == backoff.Stop:
-		d.reason = "the backoff gave up"
+		d.reason, d.giveUp = "the backoff gave up", "backoff"
 	case f.attempts >= p.MaxAttempts:
-		d.reason = "MaxAttempts reached"
+		d.reason, d.giveUp = "MaxAttempts reached", "max_attempts"
 	case f.last.ambiguous && noAmbiguous:
-		d.reason = "Pinterest may have processed the request, and ambiguous retries are off"
+		d.reason, d.giveUp = "Pinterest may have processed the request, and ambiguous retries are off", "ambiguous"
 	case f.now.Add(d.wait).Sub(f.start) > p.MaxElapsed:
-		d.reason = "MaxElapsed would be passed"
+		d.reason, d.giveUp = "MaxElapsed would be passed", "max_elapsed"
 	case !f.deadline.IsZero() && !f.now.Add(d.wait).Before(f.deadline):
-		d.reason = "the context's deadline comes first"
+		d.reason, d.giveUp = "the context's deadline comes first", "deadline"
 		d.err = fmt.Errorf("pinterest: context deadline comes before the next retry: %w", context.DeadlineExceeded)
 	default:
 		d.retry = true
