@@ -23,6 +23,11 @@ func (o *observer) registerBatcherGauges(m metric.Meter) error {
 	if err != nil {
 		return err
 	}
+	age, err := m.Float64ObservableGauge("pinterest.batcher.queue.oldest_age",
+		metric.WithUnit("s"), metric.WithDescription("How long the oldest event accepted by a Batcher has waited for its result."))
+	if err != nil {
+		return err
+	}
 	_, err = m.RegisterCallback(func(_ context.Context, ob metric.Observer) error {
 		o.mu.Lock()
 		defer o.mu.Unlock()
@@ -31,9 +36,10 @@ func (o *observer) registerBatcherGauges(m metric.Meter) error {
 			set := metric.WithAttributes(o.account(make([]attribute.KeyValue, 0, 1), b.AdAccountID())...)
 			ob.ObserveInt64(depth, int64(st.Queued), set)
 			ob.ObserveInt64(inFlight, int64(st.InFlight), set)
+			ob.ObserveFloat64(age, st.OldestAge.Seconds(), set)
 		}
 		return nil
-	}, depth, inFlight)
+	}, depth, inFlight, age)
 	return err
 }
 

@@ -136,3 +136,56 @@ func (h *harness) ended() []span {
 	}
 	return out
 }
+
+// total adds the points of a metric whose attributes include every k=v
+// given: a histogram's counts, a counter's values.
+func total(m map[string]point, name string, kv ...string) float64 {
+	var s float64
+	for k, p := range m {
+		attrs, ok := strings.CutPrefix(k, name+"{")
+		if !ok {
+			continue
+		}
+		set := make(map[string]bool)
+		for _, a := range strings.Split(strings.TrimSuffix(attrs, "}"), ",") {
+			set[a] = true
+		}
+		match := true
+		for _, want := range kv {
+			match = match && set[want]
+		}
+		if !match {
+			continue
+		}
+		if strings.HasSuffix(name, ".duration") {
+			s += float64(p.Count)
+		} else {
+			s += p.Value
+		}
+	}
+	return s
+}
+
+// byAttr groups a metric's total by the value of attribute key ("" when a
+// point lacks it).
+func byAttr(m map[string]point, name string, key attribute.Key) map[string]float64 {
+	out := map[string]float64{}
+	for k, p := range m {
+		attrs, ok := strings.CutPrefix(k, name+"{")
+		if !ok {
+			continue
+		}
+		val := ""
+		for _, a := range strings.Split(strings.TrimSuffix(attrs, "}"), ",") {
+			if v, ok := strings.CutPrefix(a, string(key)+"="); ok {
+				val = v
+			}
+		}
+		if strings.HasSuffix(name, ".duration") {
+			out[val] += float64(p.Count)
+		} else {
+			out[val] += p.Value
+		}
+	}
+	return out
+}
