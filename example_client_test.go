@@ -35,9 +35,10 @@ func ExampleClient_Send() {
 
 // webEvent builds a web event from the request of the page where the
 // conversion happened: the visitor's IP and user agent, and the _epik cookie
-// the Pinterest Tag set, as the click id.
-func webEvent(r *http.Request, orderID string) *pinterest.Event {
-	u := pinterest.NewUserData().
+// the Pinterest Tag set, as the click id. The user data comes from the
+// client, so it has the client's defaults (the phone country code).
+func webEvent(c *pinterest.Client, r *http.Request, orderID string) *pinterest.Event {
+	u := c.NewUserData().
 		ClientIP(r.RemoteAddr). // behind a proxy, take the client address from its header instead
 		UserAgent(r.UserAgent())
 	if c, err := r.Cookie("_epik"); err == nil {
@@ -55,7 +56,8 @@ func webEvent(r *http.Request, orderID string) *pinterest.Event {
 func Example_webEvent() {
 	srv := pinteresttest.NewServer()
 	defer srv.Close()
-	c, err := pinterest.NewClient("test-token", pinterest.WithBaseURL(srv.URL))
+	c, err := pinterest.NewClient("test-token", pinterest.WithBaseURL(srv.URL),
+		pinterest.WithDefaultPhoneCountryCode("1")) // the shop's customers write US numbers
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -65,17 +67,20 @@ func Example_webEvent() {
 	r.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64)")
 	r.AddCookie(&http.Cookie{Name: "_epik", Value: "dj0yJnU9b2JD"})
 
-	ev := webEvent(r, "order-1002")
-	ev.UserData().Email("jane@example.com") // add what you know of the customer
-	if _, err := c.Send(r.Context(), "549755885175", ev); err != nil {
+	ev := webEvent(c, r, "order-1002")
+	ev.UserData().Email("jane@example.com").Phone("(650) 555-0100") // add what you know of the customer
+	res, err := c.Send(r.Context(), "549755885175", ev)
+	if err != nil {
 		log.Fatal(err)
 	}
 	got := srv.Events()[0]
 	fmt.Println(got.EventSourceURL)
 	fmt.Println(got.UserData.ClientIPAddress, got.UserData.ClickID, got.UserData.ClientUserAgent)
+	fmt.Println(got.UserData.Ph[0] == pinterest.HashValue("16505550100"), res.Results[0].Warnings)
 	// Output:
 	// https://shop.example/checkout/done
 	// 2001:db8::7 dj0yJnU9b2JD Mozilla/5.0 (X11; Linux x86_64)
+	// true []
 }
 
 // An offline purchase from a point-of-sale system: national phone numbers get
@@ -276,7 +281,7 @@ func ExampleBatcher() {
 	}
 
 	checkout := func(w http.ResponseWriter, r *http.Request) {
-		ev := webEvent(r, r.URL.Query().Get("order"))
+		ev := webEvent(c, r, r.URL.Query().Get("order"))
 		ev.UserData().Email(r.FormValue("email"))
 		if err := b.Add(r.Context(), ev); err != nil {
 			// The queue stayed full until the request ended, or the

@@ -52,13 +52,16 @@ const MaxUserAgentLength = 16384
 
 // Reasons given in FieldError.Reason. They never contain the value.
 const (
-	reasonTooLong      = "value too long"
-	reasonUTF8         = "not valid UTF-8"
-	reasonControl      = "contains a control character"
-	reasonEmailAt      = "not an e-mail address: needs exactly one @"
-	reasonEmailLocal   = "not an e-mail address: empty local part"
-	reasonEmailDomain  = "not an e-mail address: domain needs a dot and no empty labels"
-	reasonPhoneNone    = "no digits"
+	reasonTooLong     = "value too long"
+	reasonUTF8        = "not valid UTF-8"
+	reasonControl     = "contains a control character"
+	reasonEmailAt     = "not an e-mail address: needs exactly one @"
+	reasonEmailLocal  = "not an e-mail address: empty local part"
+	reasonEmailDomain = "not an e-mail address: domain needs a dot and no empty labels"
+	reasonPhoneNone   = "no digits"
+	reasonPhoneZeros  = "only zeros"
+	reasonPhoneNoCC   = "no country code (a national number?): hashed as given, it will not match; write it with + and the country code, " +
+		"or set a default code (WithDefaultPhoneCountryCode and Client.NewUserData, or UserData.DefaultPhoneCountryCode)"
 	reasonPhoneShort   = "fewer than 7 digits"
 	reasonPhoneLong    = "more than 15 digits"
 	reasonPhoneCC      = "default country calling code must be 1 to 3 digits, not starting with 0"
@@ -315,8 +318,8 @@ func appendEmail(dst []byte, s string) ([]byte, string) {
 //     are sent as given, so callers must pass numbers with their country code;
 //   - the final number must have 7 to 15 digits (E.164).
 //
-// A blank input, or one without digits other than leading zeros, returns ""
-// and no error.
+// A blank input returns "" and no error; a non-blank one without digits
+// ("n/a", an e-mail address) or with only zeros is invalid.
 func NormalizePhone(s, defaultCountryCode string) (string, error) {
 	cc, ok := parseCallingCode(defaultCountryCode)
 	if !ok {
@@ -425,8 +428,12 @@ func appendPhone(dst []byte, s, cc string) ([]byte, string) {
 		dst = append(dst, cc...)
 	}
 	if len(digits) == 0 {
-		// No digits, or only zeros: empty after normalization, ignored.
-		return dst[:start], ""
+		// A value such as "n/a" or an e-mail in the phone column is a
+		// mistake worth a warning, not silence.
+		if n == 0 {
+			return dst[:start], reasonPhoneNone
+		}
+		return dst[:start], reasonPhoneZeros
 	}
 	dst = append(dst, digits...)
 	switch l := len(dst) - start; {
@@ -436,6 +443,49 @@ func appendPhone(dst []byte, s, cc string) ([]byte, string) {
 		return dst[:start], reasonPhoneLong
 	}
 	return dst, ""
+}
+
+// maxNationalDigits is the most digits a phone number written without + or
+// 00 may have and still be taken for a national number: a North American
+// number without its 1 has 10, as have most European ones without their
+// trunk 0. Numbers of 11 or more digits are taken to start with their
+// country code.
+const maxNationalDigits = 10
+
+// phoneLooksNational reports whether a phone value, given without a default
+// country calling code, looks like a national number that lacks its country
+// code: it is not written with + or 00, and it starts with a trunk 0 or has
+// at most maxNationalDigits digits. Such a number is hashed as given and
+// will not match what Pinterest holds.
+func phoneLooksNational(s string) bool {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "+") || strings.HasPrefix(s, "\uFF0B") {
+		return false
+	}
+	if i := strings.IndexAny(s, "xX#"); i >= 0 {
+		s = s[:i]
+	}
+	n := 0
+	var first [2]byte
+	for _, r := range s {
+		d, ok := digitValue(r)
+		if !ok {
+			continue
+		}
+		if n < 2 {
+			first[n] = d
+		}
+		n++
+	}
+	switch {
+	case n == 0:
+		return false
+	case n >= 2 && first[0] == 0 && first[1] == 0:
+		return false // 00: international
+	case first[0] == 0:
+		return true // a trunk 0
+	}
+	return n <= maxNationalDigits
 }
 
 // NormalizeGender normalizes a gender for the ge field: it trims and lowercases

@@ -156,7 +156,7 @@ func checkFieldError(t *testing.T, err error, field UserField, input string) {
 func knownReason(r string) bool {
 	switch r {
 	case reasonTooLong, reasonUTF8, reasonControl, reasonEmailAt, reasonEmailLocal, reasonEmailDomain,
-		reasonPhoneNone, reasonPhoneShort, reasonPhoneLong, reasonPhoneCC, reasonGender, reasonDateForm,
+		reasonPhoneNone, reasonPhoneZeros, reasonPhoneNoCC, reasonPhoneShort, reasonPhoneLong, reasonPhoneCC, reasonGender, reasonDateForm,
 		reasonDateInvalid, reasonDateRange, reasonNoLetters, reasonState, reasonZip, reasonCountry,
 		reasonZeroMAID, reasonIP, reasonIPPort, reasonIPUnspec, reasonHashExpected:
 		return true
@@ -246,6 +246,9 @@ func TestGoldenNormalize(t *testing.T) {
 			switch {
 			case c.Hash != "":
 				want = `{"` + c.Field + `":["` + c.Hash + `"]}`
+				if field == FieldPhone && c.CC == nil && phoneLooksNational(in) {
+					wantWarnings = 1 // no country code: kept, with a warning
+				}
 			case field == FieldClientIP && c.Norm != "":
 				want = `{"client_ip_address":"` + c.Norm + `"}`
 			case c.Err != "":
@@ -544,14 +547,15 @@ func TestNormalizePhoneDefaultCode(t *testing.T) {
 		}
 	}
 	// An invalid default code is a warning, and national numbers then keep
-	// their digits as given.
+	// their digits as given, with the warning that they lack a country code.
 	u := NewUserData().DefaultPhoneCountryCode("0x").Phone("(650) 555-0100")
 	js, _ := u.MarshalJSON()
 	if diff := cmp.Diff(`{"ph":["`+sha256Hex("6505550100")+`"]}`, string(js)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if ws := u.Warnings(); len(ws) != 1 {
-		t.Errorf("warnings = %v, want 1", ws)
+	wantWarnings := []string{"pinterest: invalid user_data.ph: " + reasonPhoneCC, "pinterest: invalid user_data.ph: " + reasonPhoneNoCC}
+	if diff := cmp.Diff(wantWarnings, errTexts(u.Warnings())); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 	// The default code applies to phones added after it, also through Add.
 	u = NewUserData().Phone("020 7946 0958").DefaultPhoneCountryCode("44").Add(FieldPhone, "020 7946 0958")
@@ -559,4 +563,12 @@ func TestNormalizePhoneDefaultCode(t *testing.T) {
 	if diff := cmp.Diff(`{"ph":["`+sha256Hex("2079460958")+`","`+sha256Hex("442079460958")+`"]}`, string(js)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
+}
+
+func errTexts(errs []error) []string {
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Error())
+	}
+	return out
 }

@@ -235,7 +235,7 @@ func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event)
 		}
 		r.EventID = ev.id
 		for _, w := range ev.user.Warnings() {
-			r.Warnings = append(r.Warnings, strings.TrimPrefix(w.Error(), "pinterest: "))
+			r.Warnings = append(r.Warnings, c.userDataWarning(w))
 		}
 		warns, err := ev.validate(now)
 		r.Warnings = append(r.Warnings, warns...)

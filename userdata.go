@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/capisdk/pinterest/internal/jsonw"
@@ -83,12 +84,18 @@ type UserData struct {
 	phoneCC  string
 	warnings []error
 	n        int
-	inline   [inlineEntries]entry
+	// phoneNoCC records that a national-looking phone number was hashed
+	// without a country calling code (errPhoneNoCountryCode was warned).
+	phoneNoCC bool
+	inline    [inlineEntries]entry
 }
 
-// NewUserData returns an empty UserData. Phone numbers are taken as
-// international; use DefaultPhoneCountryCode (or Client.NewUserData with the
-// client's WithDefaultPhoneCountryCode) for national numbers.
+// NewUserData returns an empty UserData without a default phone country
+// code: phone numbers are taken as international, and a national-looking one
+// (no + or 00, a trunk 0 or at most 10 digits) is sent as given with a
+// warning. Prefer Client.NewUserData, which carries the client's
+// WithDefaultPhoneCountryCode; a client's default never reaches user data
+// made here, and its results say so.
 func NewUserData() *UserData { return &UserData{} }
 
 func (u *UserData) entries() []entry {
@@ -125,6 +132,23 @@ func (u *UserData) put(id uint8, d digest) {
 	u.n++
 }
 
+// errPhoneNoCountryCode is the warning for a phone number that looks
+// national and got no country calling code. Send words it more precisely
+// when the client has a default code (see Client.userDataWarning).
+var errPhoneNoCountryCode = &FieldError{Field: "user_data.ph", Reason: reasonPhoneNoCC}
+
+// userDataWarning returns the text of a user data warning as an EventResult
+// carries it. When the client has a default country calling code that the
+// user data did not get (it was made by NewUserData, not Client.NewUserData),
+// the phone warning says so.
+func (c *Client) userDataWarning(w error) string {
+	if w == errPhoneNoCountryCode && c.cfg.phoneCC != "" {
+		return "invalid user_data.ph: no country code (a national number?): hashed as given, it will not match; this client's WithDefaultPhoneCountryCode(" +
+			strconv.Quote(c.cfg.phoneCC) + ") applies only to user data made by Client.NewUserData (or Batcher.NewUserData), not by pinterest.NewUserData"
+	}
+	return strings.TrimPrefix(w.Error(), "pinterest: ")
+}
+
 func (u *UserData) warn(f UserField, reason string) {
 	u.warnings = append(u.warnings, fieldErr(f, reason))
 }
@@ -143,6 +167,10 @@ func (u *UserData) add(id uint8, values []string) *UserData {
 			u.warn(hashedFields[id].field, reason)
 		case len(b) > 0:
 			u.put(id, sha256.Sum256(b))
+			if id == idPhone && u.phoneCC == "" && !u.phoneNoCC && phoneLooksNational(v) {
+				u.phoneNoCC = true
+				u.warnings = append(u.warnings, errPhoneNoCountryCode)
+			}
 		}
 	}
 	return u
@@ -182,7 +210,10 @@ func (u *UserData) normalize(dst []byte, id uint8, v string) ([]byte, string) {
 func (u *UserData) Email(values ...string) *UserData { return u.add(idEmail, values) }
 
 // Phone adds phone numbers (ph), with the default country calling code set by
-// DefaultPhoneCountryCode, if any. See NormalizePhone.
+// DefaultPhoneCountryCode, if any. See NormalizePhone. Without a default
+// code, a number that looks national gets one warning naming ph and the fix;
+// a value without digits (an e-mail address, "n/a") is dropped with a
+// warning.
 func (u *UserData) Phone(values ...string) *UserData { return u.add(idPhone, values) }
 
 // DefaultPhoneCountryCode sets the country calling code ("1", "44", "+49")
