@@ -135,9 +135,8 @@ type batch struct {
 	done  batchDone
 }
 
-// Batcher sends events in the background: Add hands events over in well under
-// a microsecond and returns, and the Batcher sends them in batches of up to
-// 1,000 to one ad account, retrying as the client's policy says, and reports
+// Batcher sends events in the background: Add queues events and returns, and
+// the Batcher sends them in batches of up to 1,000 to one ad account, retrying as the client's policy says, and reports
 // the fate of every event it accepted to the result handler exactly once, at
 // shutdown too.
 //

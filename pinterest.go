@@ -1,39 +1,3 @@
-// Package pinterest sends conversion events to the Pinterest API for
-// Conversions (POST /v5/ad_accounts/{ad_account_id}/events), safely and fast.
-//
-// It normalizes and SHA-256 hashes personal data the way Pinterest matches it
-// (see UserData and the Normalize functions), builds events that pass
-// Pinterest's schema (see Event), keeps under the rate limit of each ad account
-// (see Limiter), retries what is safe to retry (see RetryPolicy), and reports
-// the fate of every single event (see Client.Send and Batcher).
-//
-// # Sending
-//
-//	client, err := pinterest.NewClient(token)
-//	...
-//	ev := pinterest.NewEvent(pinterest.EventCheckout, pinterest.SourceWeb).
-//		ID("order-1001").
-//		User(pinterest.NewUserData().Email(" Jane.Doe@Example.com ").
-//			ClientIP(r.RemoteAddr).UserAgent(r.UserAgent())).
-//		Custom(pinterest.CustomData{Currency: "USD", Value: "72.39", OrderID: "1001"})
-//	res, err := client.Send(ctx, "549755885175", ev)
-//
-// Send returns one EventResult per event, in input order. Its error is nil
-// only when every event was processed; otherwise it is a *SendError whose
-// causes errors.Is and errors.As reach (*APIError, ErrRateLimited,
-// *FieldError...).
-//
-// # Privacy
-//
-// Raw personal data is hashed as soon as it is handed to a UserData and is
-// never kept, logged, put in errors or printed. The token is sent only in the
-// Authorization header, and never over plain http except to a loopback
-// address.
-//
-// # Testing
-//
-// Package pinteresttest is a fake of the API that checks requests as Pinterest
-// does; point a client at it with WithBaseURL.
 package pinterest
 
 import (

@@ -1,0 +1,83 @@
+// Package pinterest sends conversion events to the Pinterest API for
+// Conversions (POST /v5/ad_accounts/{ad_account_id}/events).
+//
+// It normalizes and SHA-256 hashes personal data the way Pinterest matches it
+// ([UserData] and the Normalize functions such as [NormalizeEmail]), builds
+// events that pass Pinterest's schema ([Event]), keeps under the rate limit of
+// each ad account ([Limiter]), retries what is safe to retry ([RetryPolicy]),
+// and reports the fate of every single event ([Client.Send], [Batcher]).
+//
+// # Sending
+//
+// Make one [Client] with [NewClient] and share it: it is safe for concurrent
+// use. Build events with [NewEvent] and user data with [Client.NewUserData]
+// (which applies the client's defaults, such as
+// [WithDefaultPhoneCountryCode]), then send them:
+//
+//	client, err := pinterest.NewClient(token)
+//	...
+//	ev := pinterest.NewEvent(pinterest.EventCheckout, pinterest.SourceWeb).
+//		ID("order-1001").
+//		User(client.NewUserData().Email(" Jane.Doe@Example.com ").
+//			ClientIP(r.RemoteAddr).UserAgent(r.UserAgent())).
+//		Custom(pinterest.CustomData{Currency: "USD", Value: "72.39", OrderID: "1001"})
+//	res, err := client.Send(ctx, "549755885175", ev)
+//
+// [Client.Send] validates each event locally first: one that cannot be valid
+// fails alone, with a [*FieldError] naming the field, and the others are sent.
+// It splits the rest into requests of at most [DefaultMaxEventsPerRequest]
+// events and returns a [Response] with exactly one [EventResult] per event, in
+// input order.
+//
+// # Errors
+//
+// The error of [Client.Send] is nil only when every event was processed.
+// Otherwise it is a [*SendError] that says how many events failed and why;
+// [errors.Is] and [errors.As] reach its causes: an [*APIError] for an answer
+// of Pinterest other than 200 (matched by sentinels such as [ErrRateLimited],
+// [ErrUnauthorized] or [ErrInvalidRequest]), a [*TransportError] when no
+// answer came, a [*FieldError] (matched by [ErrInvalidValue]) for a value
+// refused locally, and an [*EventError] (matched by [ErrEventRejected]) for an
+// event Pinterest failed. Each [EventResult] carries the error of its own
+// event. No error text contains personal data or the token.
+//
+// # Retries and rate limits
+//
+// A [RateLimiter] (one token bucket per ad account, on golang.org/x/time/rate)
+// keeps every client under [DefaultCallsPerMinute] calls per minute per ad
+// account, and never over that number in any 60-second window; change it with
+// [WithRateLimit], replace it with [WithLimiter] (for example by a limiter
+// shared by a fleet of processes), or turn it off with [WithoutRateLimit].
+//
+// Answers 429 and 503, other 5xx answers and transport errors are retried with
+// exponential backoff and jitter ([RetryPolicy], [WithRetry]), honouring
+// Retry-After as a floor; a 429 also slows the ad account down in the limiter
+// ([Penalizer]). Other 4xx answers are never retried, and retries stop at the
+// context's deadline. Pinterest de-duplicates web and app events by event id;
+// it does not de-duplicate offline events, so [WithoutAmbiguousRetries] turns
+// off the retries that could count an event twice.
+//
+// # Batching
+//
+// A [Batcher] ([Client.NewBatcher]) sends events in the background: [Batcher.Add]
+// queues them and returns, and batches leave when [WithBatchSize] events are
+// queued or the oldest has waited [WithFlushInterval]. Every event handed to
+// Add ends with exactly one [EventResult], given to the handler set with
+// [WithResultHandler], at shutdown too: [Batcher.Close] sends what is queued
+// and waits for it.
+//
+// # Privacy
+//
+// Raw personal data is normalized and hashed as soon as it is handed to a
+// [UserData], and is never kept, logged, put in errors or printed by any fmt
+// verb. The token is sent only in the Authorization header, never logged, and
+// never sent over plain http except to a loopback address. The fields that are
+// not hashed by Pinterest's design (the client IP address, the user agent,
+// custom_data, the event URL) are sent as they are given.
+//
+// # Testing
+//
+// Package [github.com/capisdk/pinterest/pinteresttest] is a fake of the API
+// that checks requests as Pinterest does, answers like Pinterest and injects
+// faults; point a client at it with [WithBaseURL].
+package pinterest
