@@ -20,15 +20,14 @@ func (p *Proxies) origin(r *http.Request) origin {
 	if !ok || !p.trusts(peer) {
 		return origin{addr: peer} // zero if RemoteAddr is no address
 	}
-	h := http.CanonicalHeaderKey(p.Header)
-	switch h {
-	case "", HeaderXForwardedFor:
+	switch h := p.Header; {
+	case h == "" || strings.EqualFold(h, HeaderXForwardedFor):
 		return origin{
 			addr:  walkXFF(r.Header.Values(HeaderXForwardedFor), peer, p),
 			proto: lastEntry(r.Header.Values("X-Forwarded-Proto")),
 			host:  lastEntry(r.Header.Values("X-Forwarded-Host")),
 		}
-	case HeaderForwarded:
+	case strings.EqualFold(h, HeaderForwarded):
 		return walkForwarded(r.Header.Values(HeaderForwarded), peer, p)
 	default:
 		return origin{

@@ -32,14 +32,14 @@ func wire(t *testing.T, u *pinterest.UserData) pinteresttest.UserData {
 }
 
 // noBody fails the test when read.
-type noBody struct{ t *testing.T }
+type noBody struct{ t testing.TB }
 
 func (b noBody) Read([]byte) (int, error) {
 	b.t.Error("the request body was read")
 	return 0, io.EOF
 }
 
-func checkoutRequest(t *testing.T) *http.Request {
+func checkoutRequest(t testing.TB) *http.Request {
 	r := httptest.NewRequest("POST", "/checkout?epik="+epik, noBody{t})
 	r.RemoteAddr = "10.0.0.2:33000"
 	r.Host = "backend:8080"
