@@ -57,8 +57,9 @@
 // Penalize, which the SDK's Client calls when Pinterest answers 429, stores
 // the penalty in Redis: no process is granted a call for that ad account
 // until it ends, and then for one window the account runs at half the rate
-// with no burst (GCRA with 2·T and B = 1 on the same TAT, so a debt carries
-// over and the bound above still holds). Every Wait reads the penalty keys
+// with a burst of at most two (GCRA with 2·T and B = 2 on the same TAT, so a
+// debt carries over, and TAT may run at most 2·T ahead, no more than
+// (B−1)·T: the bound above still holds; B = 1 when B < 3). Every Wait reads the penalty keys
 // before asking for a slot, in the same exchange with Redis.
 //
 // # When Redis is unavailable

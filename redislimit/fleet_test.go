@@ -171,7 +171,7 @@ func startFleet(t *testing.T, redisAddr, serverURL string, d time.Duration, fall
 	for i := range fleetSize {
 		cfg, _ := json.Marshal(childConfig{
 			Redis: redisAddr, Server: serverURL, Start: f.start, End: f.end,
-			Fallback: fallback, Timeout: 100 * time.Millisecond, Name: "p" + strconv.Itoa(i),
+			Fallback: fallback, Timeout: redislimit.DefaultTimeout, Name: "p" + strconv.Itoa(i),
 		})
 		cmd := exec.CommandContext(ctx, exe, "-test.run=^$")
 		cmd.Env = append(os.Environ(), childEnv+"="+string(cfg))

@@ -28,7 +28,7 @@ type Limiter struct {
 	rl     *redis_rate.Limiter
 	cfg    config
 	normal redis_rate.Limit // the shape of the limit
-	slow   redis_rate.Limit // after a penalty: half the rate, no burst
+	slow   redis_rate.Limit // after a penalty: half the rate, burst of at most 2
 
 	gates gates         // one Redis waiter per ad account per process
 	local *localLimiter // nil without WithFallback
@@ -85,7 +85,7 @@ func New(rdb redis.UniversalClient, limit int, opts ...Option) (*Limiter, error)
 		rl:     redis_rate.NewLimiter(rdb),
 		cfg:    cfg,
 		normal: normal,
-		slow:   redis_rate.Limit{Rate: normal.Rate, Burst: 1, Period: 2 * normal.Period},
+		slow:   slowShape(normal),
 	}
 	if cfg.fleetSize > 0 {
 		l.local = newLocalLimiter(normal, cfg.fleetSize)
@@ -101,6 +101,19 @@ func New(rdb redis.UniversalClient, limit int, opts ...Option) (*Limiter, error)
 func Shape(limit int, window time.Duration) redis_rate.Limit {
 	burst := max(1, limit/50)
 	return redis_rate.Limit{Rate: limit - burst + 1, Burst: burst, Period: window + window/100}
+}
+
+// slowShape is the limit after a penalty: half the rate of normal, and a
+// burst of 2 (1 when normal's is below 3). A burst of 2 lets a call that
+// wakes up a little late keep its slot; it never allows more than normal
+// would, because GCRA then lets TAT run (2−1)·2T ahead of now, no more than
+// normal's (B−1)·T for B ≥ 3.
+func slowShape(normal redis_rate.Limit) redis_rate.Limit {
+	burst := 1
+	if normal.Burst >= 3 {
+		burst = 2
+	}
+	return redis_rate.Limit{Rate: normal.Rate, Burst: burst, Period: 2 * normal.Period}
 }
 
 // Stats are counters of a Limiter since it was created, for metrics and tests.

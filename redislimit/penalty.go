@@ -30,8 +30,8 @@ return ttl
 // budget, after Pinterest answered 429: no call for it is granted before
 // now+d (d is capped at one minute; d <= 0 is ignored), not even to callers
 // already waiting, which ask Redis again when their sleep ends. Then, for one
-// more window, the ad account runs at half the normal rate with no burst,
-// and after that at the normal rate again. A second penalty extends the
+// more window, the ad account runs at half the normal rate with a burst of
+// at most two calls, and after that at the normal rate again. A second penalty extends the
 // first, never shortens it. The penalty is stored in Redis (with expiry
 // times, so it ends by itself); if Redis cannot be reached within
 // WithTimeout, only the local fallback (if any) is penalized.
