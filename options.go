@@ -193,12 +193,13 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithUserAgent adds product (such as "myshop/1.2") in front of the SDK's own
-// User-Agent.
+// User-Agent. It must be at most 256 bytes; NewClient refuses control
+// characters (other than tab) in it, as net/http would refuse every request.
 func WithUserAgent(product string) Option {
 	return optionFunc(func(c *config) error {
 		product = strings.TrimSpace(product)
-		if strings.ContainsAny(product, "\r\n") || len(product) > 256 {
-			return errors.New("pinterest: WithUserAgent: must be one line of at most 256 bytes")
+		if len(product) > 256 {
+			return errors.New("pinterest: WithUserAgent: must be at most 256 bytes")
 		}
 		c.userAgent = product
 		return nil

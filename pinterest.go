@@ -17,8 +17,11 @@ const Version = "0.1.0"
 // NewClient and share it: it is safe for concurrent use, and its rate limiter
 // works only if every goroutine uses the same client.
 type Client struct {
-	cfg       config
-	cred      *credential // a pointer, so that printing a Client never shows it
+	cfg config
+	// cred returns the credential. It is a function so that no fmt verb and no
+	// reflection can reach the token: fmt prints a func as an address, and
+	// nothing can read what a closure holds.
+	cred      func() *credential
 	http      *http.Client
 	limiter   Limiter
 	endpoint  string // base URL + "/v5/ad_accounts/"
@@ -26,7 +29,11 @@ type Client struct {
 	bufs      sync.Pool
 }
 
-type credential struct{ header string }
+// credential is the token and the Authorization header made of it.
+type credential struct {
+	header string // "Bearer <token>"
+	token  string
+}
 
 // NewClient returns a client that authenticates with token: a conversion
 // access token made in Ads Manager, or an OAuth token with the ads:write scope.
@@ -49,18 +56,19 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	cred := &credential{header: "Bearer " + token, token: token}
 	c := &Client{
 		cfg:      cfg,
-		cred:     &credential{header: "Bearer " + token},
-		http:     cfg.httpClient,
+		cred:     func() *credential { return cred },
+		http:     noRedirects(cfg.httpClient),
 		endpoint: cfg.baseURL.String() + "/v5/ad_accounts/",
-	}
-	if c.http == nil {
-		c.http = &http.Client{}
 	}
 	c.userAgent = "capisdk-pinterest-go/" + Version + " (" + runtime.Version() + ")"
 	if cfg.userAgent != "" {
 		c.userAgent = cfg.userAgent + " " + c.userAgent
+	}
+	if err := checkHeaderValue("User-Agent", c.userAgent); err != nil {
+		return nil, err
 	}
 	switch {
 	case cfg.noRateLimit:

@@ -64,6 +64,12 @@ func (c *Client) interpret(resp *http.Response, data []byte, readErr error, n in
 			apiErr.Message += " (answer cut short: " + readErr.Error() + ")"
 		}
 	}
+	if st >= 300 && st < 400 {
+		// The client follows no redirect (see noRedirects): say why the
+		// events failed rather than echo a proxy's page.
+		apiErr.Message = "redirect not followed: Pinterest's API does not redirect, and the token and events go to the configured URL only"
+		apiErr.Code, apiErr.Details, apiErr.Excerpt = 0, nil, ""
+	}
 	r := attemptResult{status: st, err: apiErr, retryAfter: apiErr.RetryAfter}
 	switch {
 	case st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable:
