@@ -29,6 +29,15 @@
 // events and returns a [Response] with exactly one [EventResult] per event, in
 // input order.
 //
+// # Web events
+//
+// In an HTTP handler, package [github.com/capisdk/pinterest/pinteresthttp]
+// builds the web event from the *http.Request: the client IP address behind
+// the proxies you trust (RemoteAddr, above, is a load balancer's address
+// behind one), the user agent, the _epik click id, the page URL and the
+// language. Its middleware keeps the epik parameter of an ad click's landing
+// page as a first-party _epik cookie for the visitor's later conversions.
+//
 // # Errors
 //
 // The error of [Client.Send] is nil only when every event was processed.
