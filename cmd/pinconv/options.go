@@ -199,7 +199,7 @@ func newFlagSet(cmd string, o *options, out io.Writer) *flag.FlagSet {
 		default:
 			return usagef("--progress: want auto, bar, lines or none")
 		}
-		if o.rate < 1 || o.senders < 1 && cmd == "send" {
+		if cmd == "send" && (o.rate < 1 || o.senders < 1) {
 			return usagef("--rate and --senders must be positive")
 		}
 		return nil
