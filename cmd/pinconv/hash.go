@@ -29,7 +29,6 @@ func (a *app) hash(o *options) int {
 	}, func(src *source, rec *input.Record) bool {
 		res := src.conv.Convert(rec)
 		s.Rows++
-		noteDropped(dropped, rj, src, rec, res)
 		if res.Reject != nil {
 			rejectRow(s, rj, st, src, rec, res)
 			if o.rejects == "" {
@@ -37,6 +36,7 @@ func (a *app) hash(o *options) int {
 			}
 			return true
 		}
+		noteDropped(dropped, rj, src, rec, res)
 		buf = append(res.Event.AppendJSON(buf[:0]), '\n')
 		out.Write(buf)
 		s.Processed++

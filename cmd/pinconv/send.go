@@ -205,16 +205,16 @@ func (a *app) send(o *options) int {
 			}
 		}
 		res := src.conv.Convert(rec)
-		if len(res.Dropped) > 0 {
-			u.mu.Lock()
-			noteDropped(u.dropped, u.rj, src, rec, res)
-			u.mu.Unlock()
-		}
 		if res.Reject != nil {
 			u.mu.Lock()
 			rejectRow(&u.s, u.rj, u.st, src, rec, res)
 			u.mu.Unlock()
 			return true
+		}
+		if len(res.Dropped) > 0 {
+			u.mu.Lock()
+			noteDropped(u.dropped, u.rj, src, rec, res)
+			u.mu.Unlock()
 		}
 		u.chunk = append(u.chunk, pendingEvent{ref: rowRef{file: src.index, name: src.name, row: rec.Row, line: rec.Line, checkpoint: u.ck != nil}, ev: res.Event})
 		if len(u.chunk) >= chunkSize {

@@ -73,8 +73,8 @@ func (s *staleWriter) add(ev *pinterest.Event) bool {
 		rec[4] = wire.UserData.Maids[0]
 	}
 	rec[5] = strconv.FormatInt(wire.EventTime, 10)
-	rec[6] = string(ev.Name())
-	rec[7] = string(ev.Source())
+	rec[6] = string(ev.EventName())
+	rec[7] = string(ev.ActionSource())
 	rec[8], rec[9], rec[10] = wire.CustomData.Value, wire.CustomData.Currency, wire.CustomData.OrderID
 	if s.err == nil {
 		s.err = s.w.Write(rec)

@@ -2,51 +2,12 @@ package main
 
 import (
 	"fmt"
-	"io"
+	"sort"
 
 	"github.com/capisdk/pinterest"
+	"github.com/capisdk/pinterest/cmd/pinconv/internal/convert"
 	"github.com/capisdk/pinterest/cmd/pinconv/internal/input"
 )
-
-// quality counts, over the events a file gives, how many carry each field
-// Pinterest matches on.
-type quality struct {
-	events int
-	fields map[pinterest.Field]int
-	custom map[string]int
-}
-
-var qualityFields = []pinterest.Field{
-	pinterest.FieldEmail, pinterest.FieldPhone, pinterest.FieldMobileAdID, pinterest.FieldExternalID,
-	pinterest.FieldFirstName, pinterest.FieldLastName, pinterest.FieldZip, pinterest.FieldCity,
-	pinterest.FieldState, pinterest.FieldCountry, pinterest.FieldDateOfBirth, pinterest.FieldGender,
-	pinterest.FieldClientIP, pinterest.FieldUserAgent, pinterest.FieldClickID,
-}
-
-func newQuality() *quality {
-	return &quality{fields: map[pinterest.Field]int{}, custom: map[string]int{}}
-}
-
-func (q *quality) observe(ev *pinterest.Event) {
-	q.events++
-	u := ev.UserData()
-	for _, f := range qualityFields {
-		if u.Count(f) > 0 {
-			q.fields[f]++
-		}
-	}
-}
-
-func (q *quality) print(w io.Writer) {
-	fmt.Fprintf(w, "match quality over %d events (share of events carrying each field):\n", q.events)
-	if q.events == 0 {
-		return
-	}
-	for _, f := range qualityFields {
-		n := q.fields[f]
-		fmt.Fprintf(w, "  %-18s %6.1f%%  (%d)\n", f, 100*float64(n)/float64(q.events), n)
-	}
-}
 
 // validate reads, maps, normalizes and checks every row, and sends nothing.
 func (a *app) validate(o *options) int {
@@ -57,19 +18,27 @@ func (a *app) validate(o *options) int {
 	}
 	s := &summary{}
 	dropped := dropCounter{}
-	q := newQuality()
+	q := pinterest.NewQualityMeter()
+	events := 0
 	err = a.scan(o, func(src *source) error {
 		a.describe(a.stdout, src, true)
 		return nil
 	}, func(src *source, rec *input.Record) bool {
 		res := src.conv.Convert(rec)
 		s.Rows++
-		noteDropped(dropped, rj, src, rec, res)
 		if res.Reject != nil {
 			rejectRow(s, rj, nil, src, rec, res)
 			return true
 		}
-		q.observe(res.Event)
+		// Observe checks the event as Send would: a failure there is a
+		// rejection too, with the SDK's reason.
+		if err := q.Observe(res.Event); err != nil {
+			res.Reject = &convert.Problem{Field: failedField(err), Reason: errText(err)}
+			rejectRow(s, rj, nil, src, rec, res)
+			return true
+		}
+		noteDropped(dropped, rj, src, rec, res)
+		events++
 		return true
 	}, nil)
 	if cerr := rj.close(); err == nil && cerr != nil {
@@ -82,12 +51,18 @@ func (a *app) validate(o *options) int {
 	if len(dropped) > 0 {
 		s.Dropped = dropped
 	}
-	q.print(a.stdout)
-	fmt.Fprintf(a.stdout, "%d rows: %d would be sent, %d rejected\n", s.Rows, q.events, s.Rejected)
+	fmt.Fprintln(a.stdout, "match quality of the events that would be sent:")
+	fmt.Fprintln(a.stdout, q.Report())
+	fmt.Fprintf(a.stdout, "%d rows: %d would be sent, %d rejected\n", s.Rows, events, s.Rejected)
 	if len(dropped) > 0 {
 		fmt.Fprintln(a.stdout, "values dropped from rows that were kept:")
-		for k, n := range dropped {
-			fmt.Fprintf(a.stdout, "  %6d  %s\n", n, k)
+		keys := make([]string, 0, len(dropped))
+		for k := range dropped {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(a.stdout, "  %6d  %s\n", dropped[k], k)
 		}
 	}
 	code := exitOK

@@ -172,7 +172,7 @@ func (r *row) set(t columns.Target, col, v string) {
 			r.dropped = append(r.dropped, Problem{Field: "user_data." + string(t), Reason: reason})
 			return
 		}
-		r.u.Add(pinterest.Field(t), v)
+		r.u.Add(pinterest.UserField(t), v)
 	case columns.DateOfBirth:
 		if reason := hashKind(v); reason != "" {
 			r.dropped = append(r.dropped, Problem{Field: "user_data.db", Reason: reason})
@@ -194,7 +194,7 @@ func (r *row) set(t columns.Target, col, v string) {
 	case columns.DOBDay:
 		r.dob[2] = v
 	case columns.ExternalID, columns.MobileAdID, columns.ClientIP, columns.UserAgent, columns.ClickID, columns.PartnerID:
-		r.u.Add(pinterest.Field(t), v)
+		r.u.Add(pinterest.UserField(t), v)
 	case columns.EventTime:
 		if r.timeVal == "" {
 			r.timeCol, r.timeVal = col, v
