@@ -72,7 +72,9 @@ func TestHashIsWhatSendSends(t *testing.T) {
 		t.Fatalf("send: exit %d\n%s", s.code, s.stderr)
 	}
 	sent := srv.Events()
-	byID := func(evs []pinteresttest.Event) { sort.Slice(evs, func(i, j int) bool { return evs[i].EventID < evs[j].EventID }) }
+	byID := func(evs []pinteresttest.Event) {
+		sort.Slice(evs, func(i, j int) bool { return evs[i].EventID < evs[j].EventID })
+	}
 	byID(hashed)
 	byID(sent)
 	if diff := cmp.Diff(sent, hashed); diff != "" {

@@ -55,7 +55,7 @@ func (s *staleWriter) add(ev *pinterest.Event) bool {
 			Em    []string `json:"em"`
 			Maids []string `json:"hashed_maids"`
 		} `json:"user_data"`
-		EventTime  int64  `json:"event_time"`
+		EventTime  int64 `json:"event_time"`
 		CustomData struct {
 			Value    string `json:"value"`
 			Currency string `json:"currency"`

@@ -67,7 +67,9 @@ func TestRangesRandom(t *testing.T) {
 	}
 }
 
-func files() []File { return []File{{Name: "a.csv", Size: 10, Head: "aa"}, {Name: "b.csv", Size: 20, Head: "bb"}} }
+func files() []File {
+	return []File{{Name: "a.csv", Size: 10, Head: "aa"}, {Name: "b.csv", Size: 20, Head: "bb"}}
+}
 
 func states(c *Checkpoint, file, upTo int) map[State][]int {
 	m := map[State][]int{}

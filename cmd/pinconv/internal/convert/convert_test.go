@@ -124,10 +124,10 @@ func TestConvertOutcomes(t *testing.T) {
 			},
 		},
 		{
-			name:   "MD5 e-mail only: rejected, saying why",
-			header: []string{"email", "event_time"},
-			values: []string{md5, recent},
-			reject: &Problem{Field: "user_data", Reason: "no e-mail, mobile ad id, or IP address with user agent (dropped: user_data.em: an MD5 hash: this API takes only SHA-256 hashes or plain values)"},
+			name:    "MD5 e-mail only: rejected, saying why",
+			header:  []string{"email", "event_time"},
+			values:  []string{md5, recent},
+			reject:  &Problem{Field: "user_data", Reason: "no e-mail, mobile ad id, or IP address with user agent (dropped: user_data.em: an MD5 hash: this API takes only SHA-256 hashes or plain values)"},
 			dropped: []Problem{{Field: "user_data.em", Reason: "an MD5 hash: this API takes only SHA-256 hashes or plain values"}},
 		},
 		{

@@ -145,7 +145,7 @@ func TestCSV(t *testing.T) {
 			name:    "blank lines are skipped",
 			content: "email,value\n\na@x.com,1\n\n",
 			header:  []string{"email", "value"}, delim: ',',
-			want:    []got{{Row: 2, Line: 3, Values: []string{"a@x.com", "1"}}},
+			want: []got{{Row: 2, Line: 3, Values: []string{"a@x.com", "1"}}},
 		},
 	}
 	for _, tt := range tests {
