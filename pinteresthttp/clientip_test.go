@@ -27,6 +27,7 @@ var (
 	realIP   = Proxies{Trusted: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, Header: HeaderXRealIP}
 	fwd      = Proxies{Trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}, Header: HeaderForwarded}
 	cf       = Cloudflare()
+	gclb     = LoadBalancer(netip.MustParsePrefix("35.191.0.0/16"), netip.MustParsePrefix("130.211.0.0/22"), netip.MustParsePrefix("34.120.1.1/32"))
 	cfThenLB = LoadBalancer(append(CloudflareRanges(), netip.MustParsePrefix("10.0.0.0/16"))...)
 )
 
@@ -146,6 +147,9 @@ func TestClientIP(t *testing.T) {
 		{"cloudflare: X-Forwarded-For not read", cf, "162.158.4.4:12345", []hdr{xff("198.51.100.1"), {"CF-Connecting-IP", "203.0.113.7"}}, "203.0.113.7"},
 		{"cloudflare then lb", cfThenLB, "10.0.0.2:80", []hdr{xff("198.51.100.1, 203.0.113.7, 172.64.1.1")}, "203.0.113.7"},
 		{"cloudflare then lb: lb reached directly", cfThenLB, "10.0.0.2:80", []hdr{xff("203.0.113.7, 198.51.100.66")}, "198.51.100.66"},
+
+		{"google cloud lb: its own address trusted", gclb, "35.191.0.5:80", []hdr{xff("198.51.100.1, 203.0.113.7, 34.120.1.1")}, "203.0.113.7"},
+		{"google cloud lb: its own address forgotten", LoadBalancer(gclb.Trusted[:2]...), "35.191.0.5:80", []hdr{xff("203.0.113.7, 34.120.1.1")}, "34.120.1.1"},
 
 		// Forwarded (RFC 7239).
 		{"forwarded: one element", fwd, "10.0.0.2:80", []hdr{fwdh("for=203.0.113.7;proto=https;host=shop.example")}, "203.0.113.7"},

@@ -22,7 +22,7 @@
 // client did. Nothing is trusted by default: configure [Proxies] with the
 // networks of your proxies and the header they write.
 //
-// A single load balancer or reverse proxy (AWS ALB, Google Cloud, nginx,
+// A single load balancer or reverse proxy (AWS ALB, nginx,
 // HAProxy, Caddy, Traefik, Envoy) that appends to X-Forwarded-For:
 //
 //	web := &pinteresthttp.Extractor{

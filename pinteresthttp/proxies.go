@@ -60,10 +60,12 @@ type Proxies struct {
 // in the given networks (e.g. the VPC subnet of an AWS ALB, or
 // netip.MustParsePrefix("127.0.0.1/32") for an nginx on the same host), that
 // appends the peer's address to X-Forwarded-For and sets X-Forwarded-Proto:
-// AWS ALB, Google Cloud load balancers, Azure Front Door, nginx with
-// proxy_add_x_forwarded_for, HAProxy's option forwardfor, Caddy, Traefik,
-// Envoy. A chain of several such proxies works too, if all their networks
-// are given.
+// AWS ALB, nginx with proxy_add_x_forwarded_for, HAProxy's option
+// forwardfor, Caddy, Traefik, Envoy. A chain of several such proxies works
+// too, if all their networks are given. Google Cloud's external Application
+// Load Balancer appends the client's address and then its own public one:
+// give that address (as a /32 or /128) besides the ranges its front ends
+// connect from.
 func LoadBalancer(networks ...netip.Prefix) Proxies {
 	return Proxies{Trusted: networks, Header: HeaderXForwardedFor}
 }
@@ -78,8 +80,9 @@ func LoadBalancer(networks ...netip.Prefix) Proxies {
 //
 //	pinteresthttp.LoadBalancer(append(pinteresthttp.CloudflareRanges(), lbNet)...)
 //
-// which walks X-Forwarded-For (Cloudflare appends to it as well) and so
-// checks that Cloudflare really was the hop before the load balancer.
+// which walks X-Forwarded-For (Cloudflare appends to it as well): a request
+// that reaches the load balancer without passing through Cloudflare then
+// gets its sender's own address, never the one its headers claim.
 func Cloudflare() Proxies {
 	return Proxies{Trusted: CloudflareRanges(), Header: HeaderCFConnectingIP}
 }
