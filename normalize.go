@@ -239,10 +239,25 @@ func capOutput(b []byte, reason string) ([]byte, string) {
 	return b, reason
 }
 
+// An appender appends the normalized form of s, already trimmed and checked
+// by prep (ascii says whether it is all ASCII, and it is never blank), to dst.
+// It returns the reason s is invalid, or "".
+type appender func(dst []byte, s string, ascii bool) ([]byte, string)
+
+// prepAppend runs the checks every field shares (prep) and then fn; a value
+// that is blank after trimming appends nothing and is not an error.
+func prepAppend(dst []byte, s string, fn appender) ([]byte, string) {
+	s, ascii, reason := prep(s, MaxValueLength)
+	if reason != "" || s == "" {
+		return dst, reason
+	}
+	return fn(dst, s, ascii)
+}
+
 // normString runs an append-style normalizer and returns its result as a string.
-func normString(f UserField, s string, fn func([]byte, string) ([]byte, string)) (string, error) {
+func normString(f UserField, s string, fn appender) (string, error) {
 	var buf [128]byte
-	b, reason := capOutput(fn(buf[:0], s))
+	b, reason := capOutput(prepAppend(buf[:0], s, fn))
 	if reason != "" {
 		return "", fieldErr(f, reason)
 	}
@@ -256,11 +271,7 @@ func normString(f UserField, s string, fn func([]byte, string) ([]byte, string))
 // (dots in Gmail addresses stay). A blank input returns "" and no error.
 func NormalizeEmail(s string) (string, error) { return normString(FieldEmail, s, appendEmail) }
 
-func appendEmail(dst []byte, s string) ([]byte, string) {
-	s, ascii, reason := prep(s, MaxValueLength)
-	if reason != "" || s == "" {
-		return dst, reason
-	}
+func appendEmail(dst []byte, s string, ascii bool) ([]byte, string) {
 	start := len(dst)
 	if ascii {
 		for i := 0; i < len(s); i++ {
@@ -325,8 +336,8 @@ func NormalizePhone(s, defaultCountryCode string) (string, error) {
 	if !ok {
 		return "", fieldErr(FieldPhone, reasonPhoneCC)
 	}
-	return normString(FieldPhone, s, func(dst []byte, s string) ([]byte, string) {
-		return appendPhone(dst, s, cc)
+	return normString(FieldPhone, s, func(dst []byte, s string, ascii bool) ([]byte, string) {
+		return appendPhone(dst, s, ascii, cc)
 	})
 }
 
@@ -371,11 +382,7 @@ func digitValue(r rune) (byte, bool) {
 // maxPhoneDigits bounds the digits collected before the length check.
 const maxPhoneDigits = 32
 
-func appendPhone(dst []byte, s, cc string) ([]byte, string) {
-	s, _, reason := prep(s, MaxValueLength)
-	if reason != "" || s == "" {
-		return dst, reason
-	}
+func appendPhone(dst []byte, s string, _ bool, cc string) ([]byte, string) {
 	if i := strings.IndexAny(s, "xX#"); i >= 0 {
 		s = s[:i]
 	}
@@ -495,11 +502,7 @@ func phoneLooksNational(s string) bool {
 // -, _ and white space) returns "" and no error.
 func NormalizeGender(s string) (string, error) { return normString(FieldGender, s, appendGender) }
 
-func appendGender(dst []byte, s string) ([]byte, string) {
-	s, ascii, reason := prep(s, MaxValueLength)
-	if reason != "" || s == "" {
-		return dst, reason
-	}
+func appendGender(dst []byte, s string, ascii bool) ([]byte, string) {
 	if len(s) > 64 {
 		return dst, reasonGender
 	}
@@ -558,16 +561,15 @@ func NormalizeDateOfBirth(s string) (string, error) {
 // YYYYMMDD for the db field. A date before 1900 or in the future is invalid.
 func FormatDateOfBirth(t time.Time) (string, error) {
 	y, m, d := t.Date()
-	return normString(FieldDateOfBirth, "", func(dst []byte, _ string) ([]byte, string) {
-		return appendDate(dst, y, int(m), d)
-	})
+	var buf [8]byte
+	b, reason := appendDate(buf[:0], y, int(m), d)
+	if reason != "" {
+		return "", fieldErr(FieldDateOfBirth, reason)
+	}
+	return string(b), nil
 }
 
-func appendDOBString(dst []byte, s string) ([]byte, string) {
-	s, ascii, reason := prep(s, MaxValueLength)
-	if reason != "" || s == "" {
-		return dst, reason
-	}
+func appendDOBString(dst []byte, s string, ascii bool) ([]byte, string) {
 	if !ascii {
 		return dst, reasonDateForm
 	}
@@ -670,11 +672,7 @@ func NormalizeLastName(s string) (string, error) {
 	return normString(FieldLastName, s, appendName)
 }
 
-func appendName(dst []byte, s string) ([]byte, string) {
-	s, ascii, reason := prep(s, MaxValueLength)
-	if reason != "" || s == "" {
-		return dst, reason
-	}
+func appendName(dst []byte, s string, ascii bool) ([]byte, string) {
 	space := false
 	if ascii {
 		for i := 0; i < len(s); i++ {
@@ -712,11 +710,7 @@ func appendName(dst []byte, s string) ([]byte, string) {
 // digit, returns "" and no error.
 func NormalizeCity(s string) (string, error) { return normString(FieldCity, s, appendCity) }
 
-func appendCity(dst []byte, s string) ([]byte, string) {
-	s, ascii, reason := prep(s, MaxValueLength)
-	if reason != "" || s == "" {
-		return dst, reason
-	}
+func appendCity(dst []byte, s string, ascii bool) ([]byte, string) {
 	dst = appendAlnum(dst, s, ascii, keepAlnum)
 	// No letter or digit (only punctuation or symbols): empty after
 	// normalization, ignored.
@@ -747,11 +741,7 @@ func appendAlnum(dst []byte, s string, ascii bool, keep func(rune) rune) []byte 
 // invalid. A blank input returns "" and no error.
 func NormalizeState(s string) (string, error) { return normString(FieldState, s, appendState) }
 
-func appendState(dst []byte, s string) ([]byte, string) {
-	s, ascii, reason := prep(s, MaxValueLength)
-	if reason != "" || s == "" {
-		return dst, reason
-	}
+func appendState(dst []byte, s string, ascii bool) ([]byte, string) {
 	start := len(dst)
 	dst = appendAlnum(dst, s, ascii, keepAlnum)
 	key := dst[start:]
@@ -780,11 +770,7 @@ func appendState(dst []byte, s string) ([]byte, string) {
 // no error.
 func NormalizeZip(s string) (string, error) { return normString(FieldZip, s, appendZip) }
 
-func appendZip(dst []byte, s string) ([]byte, string) {
-	s, _, reason := prep(s, MaxValueLength)
-	if reason != "" || s == "" {
-		return dst, reason
-	}
+func appendZip(dst []byte, s string, _ bool) ([]byte, string) {
 	start := len(dst)
 	for _, r := range s {
 		switch {
@@ -828,11 +814,7 @@ func NormalizeCountry(s string) (string, error) {
 	return normString(FieldCountry, s, appendCountry)
 }
 
-func appendCountry(dst []byte, s string) ([]byte, string) {
-	s, ascii, reason := prep(s, MaxValueLength)
-	if reason != "" || s == "" {
-		return dst, reason
-	}
+func appendCountry(dst []byte, s string, ascii bool) ([]byte, string) {
 	var buf [64]byte
 	key := appendAlnum(buf[:0], s, ascii, keepLetters)
 	if code, ok := geo.Country(string(key)); ok {
@@ -849,11 +831,7 @@ func NormalizeExternalID(s string) (string, error) {
 	return normString(FieldExternalID, s, appendExternalID)
 }
 
-func appendExternalID(dst []byte, s string) ([]byte, string) {
-	s, _, reason := prep(s, MaxValueLength)
-	if reason != "" {
-		return dst, reason
-	}
+func appendExternalID(dst []byte, s string, _ bool) ([]byte, string) {
 	return append(dst, s...), ""
 }
 
@@ -866,11 +844,7 @@ func NormalizeMobileAdID(s string) (string, error) {
 	return normString(FieldMobileAdID, s, appendMobileAdID)
 }
 
-func appendMobileAdID(dst []byte, s string) ([]byte, string) {
-	s, ascii, reason := prep(s, MaxValueLength)
-	if reason != "" || s == "" {
-		return dst, reason
-	}
+func appendMobileAdID(dst []byte, s string, ascii bool) ([]byte, string) {
 	start := len(dst)
 	if ascii {
 		for i := 0; i < len(s); i++ {

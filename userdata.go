@@ -180,29 +180,33 @@ func (u *UserData) add(id uint8, values []string) *UserData {
 // hashedFields[id].norm, so that the compiler can see dst does not escape and
 // the caller's scratch buffer stays on the stack.
 func (u *UserData) normalize(dst []byte, id uint8, v string) ([]byte, string) {
+	v, ascii, reason := prep(v, MaxValueLength)
+	if reason != "" || v == "" {
+		return dst, reason
+	}
 	switch id {
 	case idEmail:
-		return appendEmail(dst, v)
+		return appendEmail(dst, v, ascii)
 	case idPhone:
-		return appendPhone(dst, v, u.phoneCC)
+		return appendPhone(dst, v, ascii, u.phoneCC)
 	case idGender:
-		return appendGender(dst, v)
+		return appendGender(dst, v, ascii)
 	case idDateOfBirth:
-		return appendDOBString(dst, v)
+		return appendDOBString(dst, v, ascii)
 	case idLastName, idFirstName:
-		return appendName(dst, v)
+		return appendName(dst, v, ascii)
 	case idCity:
-		return appendCity(dst, v)
+		return appendCity(dst, v, ascii)
 	case idState:
-		return appendState(dst, v)
+		return appendState(dst, v, ascii)
 	case idZip:
-		return appendZip(dst, v)
+		return appendZip(dst, v, ascii)
 	case idCountry:
-		return appendCountry(dst, v)
+		return appendCountry(dst, v, ascii)
 	case idExternalID:
-		return appendExternalID(dst, v)
+		return appendExternalID(dst, v, ascii)
 	default:
-		return appendMobileAdID(dst, v)
+		return appendMobileAdID(dst, v, ascii)
 	}
 }
 
