@@ -46,12 +46,10 @@ func (e *Event) validate(now time.Time) (warnings []string, err error) {
 	if !e.name.Known() {
 		warnings = append(warnings, "event_name: not one of the 22 names of API 5.28; sent as given")
 	}
-	for _, s := range [...]struct{ field, v string }{
-		{"event_source_url", e.url}, {"partner_name", e.partnerName}, {"language", e.language},
-	} {
-		if !validText(s.v, 8192) {
-			return nil, eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes")
-		}
+	if err := checkLimits([]textLimit{
+		{"event_source_url", e.url, maxText}, {"partner_name", e.partnerName, maxText}, {"language", e.language, maxText},
+	}, nil); err != nil {
+		return nil, err
 	}
 	if err := e.legacy.validate(); err != nil {
 		return nil, err
@@ -75,20 +73,25 @@ func (l *legacyFields) validate() error {
 	if l == nil {
 		return nil
 	}
-	for _, s := range [...]struct{ field, v string }{
-		{"app_id", l.appID}, {"app_name", l.appName}, {"app_version", l.appVersion},
-		{"device_brand", l.devBrand}, {"device_carrier", l.devCarrier}, {"device_model", l.devModel},
-		{"device_type", l.devType}, {"os_version", l.osV},
-	} {
-		if !validText(s.v, 8192) {
-			return eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes")
-		}
-	}
-	return nil
+	return checkLimits([]textLimit{
+		{"app_id", l.appID, maxText}, {"app_name", l.appName, maxText}, {"app_version", l.appVersion, maxText},
+		{"device_brand", l.devBrand, maxText}, {"device_carrier", l.devCarrier, maxText},
+		{"device_model", l.devModel, maxText}, {"device_type", l.devType, maxText}, {"os_version", l.osV, maxText},
+	}, nil)
 }
 
 // validText reports whether s is valid UTF-8 of at most max bytes.
 func validText(s string, max int) bool { return len(s) <= max && utf8.ValidString(s) }
+
+// checkTextList checks that every value of field is valid UTF-8 of at most max bytes.
+func checkTextList(field string, max int, values ...string) error {
+	for _, v := range values {
+		if !validText(v, max) {
+			return eventErr(field, "not valid UTF-8 text of at most "+strconv.Itoa(max)+" bytes")
+		}
+	}
+	return nil
+}
 
 // validDecimal reports whether s is a finite, non-negative decimal number.
 func validDecimal(s string) bool {
@@ -129,20 +132,16 @@ func (c *CustomData) validate() error {
 	if c.Currency != "" && !isCurrency(c.Currency) {
 		return eventErr("custom_data.currency", "not a 3-letter ISO 4217 code")
 	}
-	for _, s := range [...]struct{ field, v string }{
-		{"custom_data.order_id", c.OrderID}, {"custom_data.search_string", c.SearchString},
-		{"custom_data.content_name", c.ContentName}, {"custom_data.content_category", c.ContentCategory},
-		{"custom_data.content_brand", c.ContentBrand}, {"custom_data.opt_out_type", c.OptOutType},
-		{"custom_data.np", c.NP}, {"custom_data.external_measurement_id", c.ExternalMeasurementID},
-	} {
-		if !validText(s.v, 8192) {
-			return eventErr(s.field, "not valid UTF-8 text of at most 8192 bytes")
-		}
+	if err := checkLimits([]textLimit{
+		{"custom_data.order_id", c.OrderID, maxText}, {"custom_data.search_string", c.SearchString, maxText},
+		{"custom_data.content_name", c.ContentName, maxText}, {"custom_data.content_category", c.ContentCategory, maxText},
+		{"custom_data.content_brand", c.ContentBrand, maxText}, {"custom_data.opt_out_type", c.OptOutType, maxText},
+		{"custom_data.np", c.NP, maxText}, {"custom_data.external_measurement_id", c.ExternalMeasurementID, maxText},
+	}, nil); err != nil {
+		return err
 	}
-	for _, id := range c.ContentIDs {
-		if !validText(id, 8192) {
-			return eventErr("custom_data.content_ids", "not valid UTF-8 text of at most 8192 bytes")
-		}
+	if err := checkTextList("custom_data.content_ids", maxText, c.ContentIDs...); err != nil {
+		return err
 	}
 	for i := range c.Contents {
 		it := &c.Contents[i]
@@ -152,10 +151,8 @@ func (c *CustomData) validate() error {
 		if it.Quantity < 0 {
 			return eventErr("custom_data.contents.quantity", "negative")
 		}
-		for _, s := range [...]string{it.ID, it.ItemName, it.ItemCategory, it.ItemBrand, it.ItemBrandID} {
-			if !validText(s, 8192) {
-				return eventErr("custom_data.contents", "not valid UTF-8 text of at most 8192 bytes")
-			}
+		if err := checkTextList("custom_data.contents", maxText, it.ID, it.ItemName, it.ItemCategory, it.ItemBrand, it.ItemBrandID); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -185,10 +182,16 @@ type intRange struct {
 	min, max int
 }
 
+// maxText is the longest value, in bytes, of the text fields whose maxLength
+// Pinterest's schema does not give.
+const maxText = 8192
+
+// checkLimits checks each text against its maximum length and each integer
+// against its range, and names the first field that is out of bounds.
 func checkLimits(texts []textLimit, ints []intRange) error {
 	for _, t := range texts {
-		if !validText(t.v, t.max) {
-			return eventErr(t.field, "not valid UTF-8 text of at most "+strconv.Itoa(t.max)+" bytes")
+		if err := checkTextList(t.field, t.max, t.v); err != nil {
+			return err
 		}
 	}
 	for _, n := range ints {
@@ -233,10 +236,8 @@ func (d *DeviceInfo) validate() error {
 	if len(d.Languages) > 100 {
 		return eventErr("device_info.languages", "more than 100 items")
 	}
-	for _, l := range d.Languages {
-		if !validText(l, 35) {
-			return eventErr("device_info.languages", "not valid UTF-8 text of at most 35 bytes")
-		}
+	if err := checkTextList("device_info.languages", 35, d.Languages...); err != nil {
+		return err
 	}
 	const gb = 1048576
 	return checkLimits([]textLimit{
