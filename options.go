@@ -34,9 +34,7 @@ type config struct {
 	baseURL         *url.URL
 	httpClient      *http.Client
 	testMode        bool
-	callsPerMinute  int
-	limiter         Limiter
-	noRateLimit     bool
+	newLimiter      func(clock.Clock) (Limiter, error) // set by WithRateLimit, WithoutRateLimit, WithLimiter: the last wins
 	retry           RetryPolicy
 	noAmbiguousRetr bool
 	logger          *slog.Logger
@@ -52,13 +50,13 @@ type config struct {
 func defaultConfig() config {
 	u, _ := url.Parse(DefaultBaseURL)
 	return config{
-		baseURL:        u,
-		callsPerMinute: DefaultCallsPerMinute,
-		retry:          RetryPolicy{}.withDefaults(),
-		timeout:        DefaultTimeout,
-		maxPerRequest:  DefaultMaxEventsPerRequest,
-		concurrency:    DefaultConcurrency,
-		clock:          clock.Real,
+		baseURL:       u,
+		newLimiter:    rateLimitOf(DefaultCallsPerMinute),
+		retry:         RetryPolicy{}.withDefaults(),
+		timeout:       DefaultTimeout,
+		maxPerRequest: DefaultMaxEventsPerRequest,
+		concurrency:   DefaultConcurrency,
+		clock:         clock.Real,
 	}
 }
 
@@ -124,16 +122,23 @@ func WithRateLimit(callsPerMinute int) Option {
 		if callsPerMinute <= 0 {
 			return fmt.Errorf("pinterest: WithRateLimit: calls per minute must be positive, got %d", callsPerMinute)
 		}
-		c.callsPerMinute = callsPerMinute
-		c.noRateLimit = false
+		c.newLimiter = rateLimitOf(callsPerMinute)
 		return nil
 	})
+}
+
+// rateLimitOf makes the client's own per-ad-account limiter of callsPerMinute.
+func rateLimitOf(callsPerMinute int) func(clock.Clock) (Limiter, error) {
+	return func(clk clock.Clock) (Limiter, error) { return newRateLimiter(callsPerMinute, clk) }
 }
 
 // WithoutRateLimit turns the client's rate limiter off: requests go out as
 // fast as they are made (429 answers are still retried).
 func WithoutRateLimit() Option {
-	return optionFunc(func(c *config) error { c.noRateLimit = true; c.limiter = nil; return nil })
+	return optionFunc(func(c *config) error {
+		c.newLimiter = func(clock.Clock) (Limiter, error) { return nopLimiter{}, nil }
+		return nil
+	})
 }
 
 // WithLimiter replaces the client's in-process limiter, for example with one
@@ -144,8 +149,7 @@ func WithLimiter(l Limiter) Option {
 		if l == nil {
 			return errors.New("pinterest: WithLimiter: nil limiter (use WithoutRateLimit to turn limiting off)")
 		}
-		c.limiter = l
-		c.noRateLimit = false
+		c.newLimiter = func(clock.Clock) (Limiter, error) { return l, nil }
 		return nil
 	})
 }

@@ -70,18 +70,11 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	if err := checkHeaderValue("User-Agent", c.userAgent); err != nil {
 		return nil, err
 	}
-	switch {
-	case cfg.noRateLimit:
-		c.limiter = nopLimiter{}
-	case cfg.limiter != nil:
-		c.limiter = cfg.limiter
-	default:
-		l, err := newRateLimiter(cfg.callsPerMinute, cfg.clock)
-		if err != nil {
-			return nil, err
-		}
-		c.limiter = l
+	l, err := cfg.newLimiter(cfg.clock)
+	if err != nil {
+		return nil, err
 	}
+	c.limiter = l
 	if cfg.testMode {
 		c.limiter = newTestModeLimiter(c.limiter, cfg.clock)
 	}
