@@ -47,7 +47,9 @@ type Proxies struct {
 	// Trusted holds the networks of the proxies in front of the server: a
 	// peer or hop is trusted when one of the prefixes contains its address.
 	// IPv4 addresses, including IPv4-mapped IPv6 ones, match IPv4 prefixes
-	// only. Invalid (zero) prefixes match nothing.
+	// only. Invalid (zero) prefixes match nothing. List only your proxies:
+	// a prefix that also covers visitors (0.0.0.0/0, say) lets them name
+	// any address.
 	Trusted []netip.Prefix
 	// Header names the header the trusted proxies write the client's
 	// address to; empty means HeaderXForwardedFor. It also decides where the
