@@ -32,21 +32,29 @@ const DerivedEventIDLength = 32
 // not de-duplicate offline events, so a stable id there mainly lets you and
 // your tools recognise an event sent twice.
 func DeriveEventID(adAccountID string, name EventName, t time.Time, keys ...string) string {
-	h := sha256.New()
-	var buf [64]byte
-	part := func(s string) {
-		b := strconv.AppendInt(buf[:0], int64(len(s)), 10)
-		b = append(b, ':')
-		h.Write(b)
-		h.Write([]byte(s))
-		h.Write([]byte{','})
-	}
-	part(adAccountID)
-	part(string(name))
-	part(strconv.FormatInt(t.Unix(), 10))
+	// The netstrings are assembled in a buffer on the stack and hashed at
+	// once; only unusually long keys need the streaming hash.
+	var stack [512]byte
+	b := stack[:0]
+	b = appendNetstring(b, adAccountID)
+	b = appendNetstring(b, string(name))
+	var ts [20]byte
+	unix := strconv.AppendInt(ts[:0], t.Unix(), 10)
+	b = strconv.AppendInt(b, int64(len(unix)), 10)
+	b = append(append(append(b, ':'), unix...), ',')
 	for _, k := range keys {
-		part(k)
+		b = appendNetstring(b, k)
 	}
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:DerivedEventIDLength/2])
+	sum := sha256.Sum256(b)
+	var out [DerivedEventIDLength]byte
+	hex.Encode(out[:], sum[:DerivedEventIDLength/2])
+	return string(out[:])
+}
+
+// appendNetstring appends "<len>:<s>,".
+func appendNetstring(dst []byte, s string) []byte {
+	dst = strconv.AppendInt(dst, int64(len(s)), 10)
+	dst = append(dst, ':')
+	dst = append(dst, s...)
+	return append(dst, ',')
 }

@@ -52,7 +52,13 @@ type Converter struct {
 	keys   *columns.KeyMapper
 	// per-row scratch, reused
 	contentIDs []string
+	now        time.Time // the clock, read every nowEvery rows
+	nowRows    int
 }
+
+// nowEvery is how many rows share one reading of the clock for the age
+// checks: a second or so of rows at most.
+const nowEvery = 256
 
 // NewCSV returns a converter for the rows of a CSV file with this header and
 // mapping.
@@ -164,6 +170,46 @@ func hashKind(v string) string {
 	return "a SHA-1 hash: this API takes only SHA-256 hashes or plain values"
 }
 
+// addUser hands a value to the UserData setter of its field (the named
+// setters, which skip the generic Add's lookup of the field).
+func (r *row) addUser(t columns.Target, v string) {
+	u := r.u
+	switch t {
+	case columns.Email:
+		u.Email(v)
+	case columns.Phone:
+		u.Phone(v)
+	case columns.FirstName:
+		u.FirstName(v)
+	case columns.LastName:
+		u.LastName(v)
+	case columns.Gender:
+		u.Gender(v)
+	case columns.City:
+		u.City(v)
+	case columns.State:
+		u.State(v)
+	case columns.Zip:
+		u.Zip(v)
+	case columns.Country:
+		u.Country(v)
+	case columns.ExternalID:
+		u.ExternalID(v)
+	case columns.MobileAdID:
+		u.MobileAdID(v)
+	case columns.ClientIP:
+		u.ClientIP(v)
+	case columns.UserAgent:
+		u.UserAgent(v)
+	case columns.ClickID:
+		u.ClickID(v)
+	case columns.PartnerID:
+		u.PartnerID(v)
+	default:
+		u.Add(pinterest.UserField(t), v)
+	}
+}
+
 func (r *row) set(t columns.Target, col, v string) {
 	switch t {
 	case columns.Email, columns.Phone, columns.FirstName, columns.LastName, columns.Gender,
@@ -172,7 +218,7 @@ func (r *row) set(t columns.Target, col, v string) {
 			r.dropped = append(r.dropped, Problem{Field: "user_data." + string(t), Reason: reason})
 			return
 		}
-		r.u.Add(pinterest.UserField(t), v)
+		r.addUser(t, v)
 	case columns.DateOfBirth:
 		if reason := hashKind(v); reason != "" {
 			r.dropped = append(r.dropped, Problem{Field: "user_data.db", Reason: reason})
@@ -194,7 +240,7 @@ func (r *row) set(t columns.Target, col, v string) {
 	case columns.DOBDay:
 		r.dob[2] = v
 	case columns.ExternalID, columns.MobileAdID, columns.ClientIP, columns.UserAgent, columns.ClickID, columns.PartnerID:
-		r.u.Add(pinterest.UserField(t), v)
+		r.addUser(t, v)
 	case columns.EventTime:
 		if r.timeVal == "" {
 			r.timeCol, r.timeVal = col, v
@@ -378,7 +424,11 @@ func (r *row) finish(rec *input.Record) Result {
 		ev.Custom(r.custom)
 	}
 	res.Event = ev
-	now := c.cfg.Now()
+	if c.nowRows%nowEvery == 0 {
+		c.now = c.cfg.Now()
+	}
+	c.nowRows++
+	now := c.now
 	switch {
 	case at.Before(now.Add(-pinterest.MaxEventAge)):
 		res.Reject = &Problem{Field: r.timeCol, Reason: "older than 7 days: the API refuses it (Ads Manager's file upload takes up to 30 days: see --stale-out)"}
