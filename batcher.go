@@ -119,15 +119,17 @@ type BatcherStats struct {
 	Failed    int // failed (locally, by Pinterest, or at shutdown)
 	Retried   int // HTTP attempts beyond the first, over all batches
 	// OldestAge is how long ago the oldest accepted event still waiting for
-	// its result (queued or being sent) was added; 0 when none is.
+	// its result (queued or being sent) was added; 0 when none is. It is
+	// tracked only when the client's Observer sets BatcherStart (as
+	// otelpinterest's does), and is 0 otherwise: it takes a clock reading per
+	// Add call.
 	OldestAge time.Duration
 }
 
 type queued struct {
 	ev   *Event
 	seq  int
-	at   time.Duration // when Add queued it, from the Batcher's epoch (batcher_age.go)
-	link any           // what Observer.BatchAdd returned for its Add call
+	meta *addMeta // its Add call's time and link, when observed (observer.go)
 }
 
 type batch struct {
@@ -166,8 +168,9 @@ type Batcher struct {
 	queued, inFlight, sent, processed, failed, retried atomic.Int64
 	closeOnce                                          sync.Once
 
-	epoch    time.Time  // origin of queued.at
-	ages     ageTracker // batcher_age.go
+	observed bool       // Add records an addMeta (observer.go)
+	epoch    time.Time  // origin of addMeta.at
+	ages     ageTracker // batcher_age.go; on only when the Observer reads the Batcher
 	stopOnce sync.Once  // Observer.BatcherStop is called once
 }
 
@@ -205,6 +208,7 @@ func (c *Client) NewBatcher(adAccountID string, opts ...BatcherOption) (*Batcher
 		epoch:      c.cfg.clock.Now(),
 	}
 	b.sendCtx, b.cancelSend = context.WithCancelCause(context.Background())
+	b.observeBatcher() // observer.go
 	b.senders.Add(cfg.senders)
 	for range cfg.senders {
 		go b.sender()
@@ -236,9 +240,12 @@ func (b *Batcher) Add(ctx context.Context, events ...*Event) error {
 	if b.closed {
 		return ErrClosed
 	}
-	at, link := b.clock.Now().Sub(b.epoch), b.addLink(ctx, len(events)) // observer.go
+	var meta *addMeta
+	if b.observed {
+		meta = b.newAddMeta(ctx, len(events)) // observer.go
+	}
 	for i, ev := range events {
-		q := queued{ev: ev, seq: int(b.seq.Add(1) - 1), at: at, link: link}
+		q := queued{ev: ev, seq: int(b.seq.Add(1) - 1), meta: meta}
 		// Counted before it is queued: a sender may take it, and subtract it,
 		// as soon as it is in the channel.
 		b.queued.Add(1)
@@ -332,7 +339,7 @@ func (d *dispatcher) add(q queued) {
 	}
 	d.cur = append(d.cur, q)
 	if len(d.cur) == 1 {
-		d.b.ages.started(q.at)
+		d.b.ages.started(q.meta)
 		d.timer = d.b.clock.NewTimer(d.b.cfg.interval)
 		d.timerC = d.timer.C()
 	}
@@ -359,7 +366,7 @@ func (d *dispatcher) handOff() {
 	d.cur = make([]queued, 0, d.b.cfg.batchSize)
 	d.forgetFinished() // at most senders+1 are kept
 	d.outstanding[bt.done] = struct{}{}
-	d.b.ages.handedOff(bt.done, bt.items[0].at)
+	d.b.ages.handedOff(bt.done, bt.items[0].meta)
 	d.b.batches <- bt
 }
 
@@ -533,6 +540,6 @@ func (b *Batcher) Stats() BatcherStats {
 		Processed: int(b.processed.Load()),
 		Failed:    int(b.failed.Load()),
 		Retried:   int(b.retried.Load()),
-		OldestAge: b.ages.oldest(b.clock.Now().Sub(b.epoch)),
+		OldestAge: b.oldestAge(), // observer.go
 	}
 }

@@ -75,6 +75,18 @@
 // [WithResultHandler], at shutdown too: [Batcher.Close] sends what is queued
 // and waits for it.
 //
+// # Monitoring
+//
+// [WithObserver] sets an [Observer]: hooks called at the start and end of
+// each HTTP attempt, at each retry decision and limiter wait, with the
+// outcome ([OutcomeProcessed], [OutcomeFailed], [OutcomeUnknown]) and cause of
+// every event, for each value dropped from user data, and around a Batcher's
+// batches; [BatcherStats.OldestAge] tells how long the oldest queued event
+// has waited. Hooks get counts, durations and names, never personal data, the
+// token or an event id. Package
+// [github.com/capisdk/pinterest/otelpinterest] implements them with
+// OpenTelemetry metrics and traces, in a module of its own.
+//
 // # Privacy
 //
 // Raw personal data is normalized and hashed as soon as it is handed to a

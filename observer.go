@@ -70,7 +70,9 @@ type Observer struct {
 	// BatcherStop when its Close has reported every event. In between, the
 	// observer may call b.Stats and b.AdAccountID at any time, from any
 	// goroutine, to read its queue (otelpinterest reports queue depth and
-	// oldest age from them when its metrics are collected).
+	// oldest age from them when its metrics are collected). Setting
+	// BatcherStart makes the Batcher track BatcherStats.OldestAge, which costs
+	// a clock reading per Add call.
 	BatcherStart func(b *Batcher)
 	BatcherStop  func(b *Batcher)
 }
@@ -425,12 +427,41 @@ func (b *Batcher) observeStop() {
 	}
 }
 
-// addLink asks BatchAdd for the link of an Add call's events.
-func (b *Batcher) addLink(ctx context.Context, n int) any {
-	if o := b.c.cfg.observer; o != nil && o.BatchAdd != nil {
-		return o.BatchAdd(ctx, BatchAddInfo{AdAccountID: b.account, Events: n})
+// addMeta is what an observed Add call records with each of its events: its
+// time, for the queue's age, and the link BatchAdd returned.
+type addMeta struct {
+	at   time.Duration // since the Batcher's epoch; 0 unless ages are tracked
+	link any
+}
+
+// observeBatcher sets up what a new Batcher records for its Observer.
+func (b *Batcher) observeBatcher() {
+	o := b.c.cfg.observer
+	if o == nil {
+		return
 	}
-	return nil
+	b.ages.on = o.BatcherStart != nil
+	b.observed = b.ages.on || o.BatchAdd != nil
+}
+
+// newAddMeta records an Add call's time and asks BatchAdd for its link.
+func (b *Batcher) newAddMeta(ctx context.Context, n int) *addMeta {
+	m := &addMeta{}
+	if b.ages.on {
+		m.at = b.clock.Now().Sub(b.epoch)
+	}
+	if o := b.c.cfg.observer; o.BatchAdd != nil {
+		m.link = o.BatchAdd(ctx, BatchAddInfo{AdAccountID: b.account, Events: n})
+	}
+	return m
+}
+
+// oldestAge is BatcherStats.OldestAge.
+func (b *Batcher) oldestAge() time.Duration {
+	if !b.ages.on {
+		return 0
+	}
+	return b.ages.oldest(b.clock.Now().Sub(b.epoch))
 }
 
 // sendObserved sends a batch's events between BatchStart and BatchEnd.
@@ -444,8 +475,8 @@ func (b *Batcher) sendObserved(bt batch, events []*Event) *Response {
 	if o.BatchStart != nil {
 		info := BatchStartInfo{AdAccountID: b.account, Events: len(events)}
 		for _, q := range bt.items {
-			if q.link != nil {
-				info.Links = append(info.Links, q.link)
+			if q.meta != nil && q.meta.link != nil {
+				info.Links = append(info.Links, q.meta.link)
 			}
 		}
 		ctx = o.BatchStart(ctx, info)

@@ -259,8 +259,20 @@ func TestObserverBatcher(t *testing.T) {
 }
 
 // TestBatcherOldestAge checks Stats().OldestAge on a fake clock: the age of
-// the oldest event queued or being sent, and 0 once all have results.
+// the oldest event queued or being sent, and 0 once all have results. It is
+// tracked because the Observer sets BatcherStart; without one it stays 0.
 func TestBatcherOldestAge(t *testing.T) {
+	t.Run("observed", func(t *testing.T) { testOldestAge(t, true) })
+	t.Run("not observed", func(t *testing.T) { testOldestAge(t, false) })
+}
+
+func testOldestAge(t *testing.T, observed bool) {
+	want := func(d time.Duration) time.Duration {
+		if !observed {
+			return 0
+		}
+		return d
+	}
 	srv := pinteresttest.NewServerT(t)
 	clk := clock.NewFake(time.Now())
 	release := make(chan struct{})
@@ -268,8 +280,12 @@ func TestBatcherOldestAge(t *testing.T) {
 		<-release
 		return srv.Client().Transport.RoundTrip(r)
 	})
-	c, err := pinterest.NewClient("test-token", pinterest.WithBaseURL(srv.URL), pinterest.WithClock(clk),
-		pinterest.WithoutRateLimit(), pinterest.WithHTTPClient(&http.Client{Transport: rt}))
+	opts := []pinterest.Option{pinterest.WithBaseURL(srv.URL), pinterest.WithClock(clk),
+		pinterest.WithoutRateLimit(), pinterest.WithHTTPClient(&http.Client{Transport: rt})}
+	if observed {
+		opts = append(opts, pinterest.WithObserver(&pinterest.Observer{BatcherStart: func(*pinterest.Batcher) {}}))
+	}
+	c, err := pinterest.NewClient("test-token", opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,13 +304,13 @@ func TestBatcherOldestAge(t *testing.T) {
 	b.Add(ctx, batchEvent("3")) // queued
 	clk.Advance(time.Minute)
 	waitFor(t, func() bool { st := b.Stats(); return st.InFlight == 2 && st.Queued == 1 })
-	if st := b.Stats(); st.OldestAge != 16*time.Minute {
-		t.Errorf("with events 1 and 2 in flight: OldestAge %v, want 16m", st.OldestAge)
+	if st := b.Stats(); st.OldestAge != want(16*time.Minute) {
+		t.Errorf("with events 1 and 2 in flight: OldestAge %v, want %v", st.OldestAge, want(16*time.Minute))
 	}
 	close(release)
 	waitFor(t, func() bool { return b.Stats().Sent == 2 })
-	if st := b.Stats(); st.OldestAge != time.Minute {
-		t.Errorf("with event 3 queued: OldestAge %v, want 1m", st.OldestAge)
+	if st := b.Stats(); st.OldestAge != want(time.Minute) {
+		t.Errorf("with event 3 queued: OldestAge %v, want %v", st.OldestAge, want(time.Minute))
 	}
 	done := make(chan error)
 	go func() { done <- b.Close(ctx) }()
