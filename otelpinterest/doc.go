@@ -55,6 +55,10 @@
 // WithoutAdAccountID leaves pinterest.ad_account.id out, for services that
 // send for so many ad accounts that one series each would be too many.
 //
+// ObserveQuality reports a pinterest.QualityMeter's counts the same way:
+// pinterest.quality.events, pinterest.quality.signal.events,
+// pinterest.quality.late and the pinterest.quality.rating gauge.
+//
 // # Traces
 //
 // Each HTTP attempt is a client span named

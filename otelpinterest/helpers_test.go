@@ -23,13 +23,18 @@ type harness struct {
 	reader *sdkmetric.ManualReader
 	spans  *tracetest.SpanRecorder
 	tp     *sdktrace.TracerProvider
+	mp     *sdkmetric.MeterProvider
 	obs    *pinterest.Observer
 }
+
+// meterProvider returns the harness's MeterProvider, read by h.metrics.
+func (h *harness) meterProvider() *sdkmetric.MeterProvider { return h.mp }
 
 func newHarness(t testing.TB, opts ...otelpinterest.Option) *harness {
 	t.Helper()
 	h := &harness{reader: sdkmetric.NewManualReader(), spans: tracetest.NewSpanRecorder()}
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(h.reader))
+	h.mp = mp
 	h.tp = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(h.spans))
 	t.Cleanup(func() {
 		mp.Shutdown(context.Background())
@@ -71,6 +76,10 @@ func (h *harness) metrics(t testing.TB) map[string]point {
 		for _, m := range sm.Metrics {
 			switch d := m.Data.(type) {
 			case metricdata.Sum[int64]:
+				for _, p := range d.DataPoints {
+					out[key(m.Name, p.Attributes)] = point{Value: float64(p.Value)}
+				}
+			case metricdata.Gauge[int64]:
 				for _, p := range d.DataPoints {
 					out[key(m.Name, p.Attributes)] = point{Value: float64(p.Value)}
 				}
