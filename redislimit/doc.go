@@ -59,8 +59,11 @@
 // until it ends, and then for one window the account runs at half the rate
 // with a burst of at most two (GCRA with 2·T and B = 2 on the same TAT, so a
 // debt carries over, and TAT may run at most 2·T ahead, no more than
-// (B−1)·T: the bound above still holds; B = 1 when B < 3). Every Wait reads the penalty keys
-// before asking for a slot, in the same exchange with Redis.
+// (B−1)·T: the bound above still holds; B = 1 when B < 3). A process reads
+// the penalty keys of an ad account it sends for at most every 100 ms (and
+// at once after its own Penalize), pipelined before asking for a slot, so a
+// penalty reaches the whole fleet within 100 ms, and most Waits cost one
+// round trip.
 //
 // # When Redis is unavailable
 //

@@ -103,7 +103,7 @@ func runChild(raw string) int {
 		return 2
 	}
 	c, err := pinterest.NewClient("test-token", pinterest.WithBaseURL(cfg.Server), pinterest.WithLimiter(l),
-		pinterest.WithoutRetries())
+		pinterest.WithoutRetries(), pinterest.WithUserAgent(cfg.Name))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -413,5 +413,64 @@ func TestFleetRedisKilled(t *testing.T) {
 		if r.Stats.Fallbacks == 0 || r.Stats.Recoveries == 0 || r.Stats.LocalCalls == 0 {
 			t.Errorf("%s did not fall back and recover: %+v", r.Name, r.Stats)
 		}
+	}
+}
+
+// TestFleetPenaltySlowsEveryProcess: Pinterest answers one request of one
+// process 429 with Retry-After: 2. That process's Client penalizes the ad
+// account in Redis, and all 4 processes stop for the 2 s, then run at half
+// the rate.
+func TestFleetPenaltySlowsEveryProcess(t *testing.T) {
+	rs := startRedis(t)
+	srv := pinteresttest.NewServerT(t)
+	f := startFleet(t, rs.Addr, srv.URL, 12*time.Second, false)
+	time.Sleep(time.Until(f.start.Add(4 * time.Second)))
+	srv.Enqueue(pinteresttest.Fault{Status: 429, RetryAfter: "2"})
+	res := f.wait()
+	logChildren(t, res)
+
+	var t429 time.Time
+	var who string
+	var ts []time.Time
+	procs := map[string]int{} // requests per process after the penalty
+	for _, r := range srv.Requests() {
+		ts = append(ts, r.Time)
+		if r.Status == 429 {
+			t429, who = r.Time, strings.Fields(r.UserAgent)[0]
+		}
+	}
+	if t429.IsZero() {
+		t.Fatal("no request was answered 429")
+	}
+	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	for _, r := range srv.Requests() {
+		if r.Time.After(t429.Add(2 * time.Second)) {
+			procs[strings.Fields(r.UserAgent)[0]]++
+		}
+	}
+	rate := 589 / 10.1
+	gap := between(ts, t429.Add(200*time.Millisecond), t429.Add(1900*time.Millisecond))
+	halfFrom := t429.Add(2500 * time.Millisecond)
+	half := between(ts, halfFrom, halfFrom.Add(5*time.Second))
+	halfRate := float64(len(half)) / 5
+	before := between(ts, t429.Add(-3*time.Second), t429)
+	t.Logf("429 to %s at +%v; the 3 s before: %.1f/s; from +0.2 s to +1.9 s after it: %d requests; "+
+		"from +2.5 s for 5 s: %.1f/s (normal %.1f/s, half %.1f/s); requests per process after the penalty: %v",
+		who, t429.Sub(f.start).Round(time.Millisecond), float64(len(before))/3, len(gap), halfRate, rate, rate/2, procs)
+	if len(gap) != 0 {
+		t.Errorf("%d requests during the 2 s penalty, want none", len(gap))
+	}
+	if halfRate > rate/2+0.5 || halfRate < 0.8*rate/2 {
+		t.Errorf("%.1f requests per second after the penalty, want about %.1f (half rate)", halfRate, rate/2)
+	}
+	if len(procs) != fleetSize {
+		t.Errorf("after the penalty %d processes sent, want all %d", len(procs), fleetSize)
+	}
+	var failed int64
+	for _, r := range res {
+		failed += r.Failed
+	}
+	if failed != 1 {
+		t.Errorf("%d Sends failed, want 1 (the 429, not retried)", failed)
 	}
 }

@@ -41,6 +41,10 @@ type Limiter struct {
 	// (guarded by mu).
 	dualUntil time.Time
 
+	// penaltyEpoch counts this process's Penalize calls, so its own penalty
+	// is read back at once rather than after penaltyRecheck.
+	penaltyEpoch atomic.Uint64
+
 	redisCalls, localCalls, fallbacks, recoveries, redisErrors atomic.Uint64
 }
 
@@ -250,13 +254,29 @@ func (l *Limiter) waitRedis(ctx context.Context, adAccountID string) error {
 	defer l.gates.release(adAccountID, g)
 	k := l.keys(adAccountID)
 	for {
-		d, err := l.exchange(ctx, k)
-		if err != nil {
-			return err
-		}
-		l.answered()
-		if d <= 0 {
-			return nil
+		// The penalty keys are read with the slot at most every
+		// penaltyRecheck, and at once after a Penalize of this process.
+		now := time.Now()
+		epoch := l.penaltyEpoch.Load()
+		check := now.Sub(g.checked) >= penaltyRecheck || g.epoch != epoch
+		var d time.Duration
+		if !check && now.Before(g.penUntil) {
+			d = g.penUntil.Sub(now)
+		} else {
+			r, err := l.exchange(ctx, k, check, now.Before(g.slowUntil))
+			if err != nil {
+				return err
+			}
+			l.answered()
+			if check {
+				g.checked, g.epoch = now, epoch
+				g.penUntil, g.slowUntil = now.Add(r.penalty), now.Add(r.slow)
+			}
+			if r.penalty > 0 {
+				d = r.penalty
+			} else if d = r.wait; d <= 0 {
+				return nil
+			}
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
 			return fmt.Errorf("redislimit: the next call for this ad account is allowed in %v, after the context deadline: %w",
@@ -268,38 +288,50 @@ func (l *Limiter) waitRedis(ctx context.Context, adAccountID string) error {
 	}
 }
 
-// exchange asks Redis once for a slot: it reads the ad account's penalty
-// keys and, unless a penalty holds calls back, runs redis_rate's GCRA script
-// with the normal or the slowed limit. It returns 0 when the slot was
-// granted, otherwise how long to wait before asking again. The exchange gets
-// WithTimeout; past it, or on any Redis error, it returns *unavailable.
-func (l *Limiter) exchange(ctx context.Context, k keys) (time.Duration, error) {
-	return call(ctx, l, func(ctx context.Context) (time.Duration, error) {
-		var pen, slow *redis.DurationCmd
-		if _, err := l.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			pen = p.PTTL(ctx, k.penalty)
-			slow = p.PTTL(ctx, k.slow)
-			return nil
-		}); err != nil {
-			return 0, err
-		}
-		if d := pen.Val(); d > 0 {
-			return d, nil
+// answer is what one exchange with Redis found.
+type answer struct {
+	penalty time.Duration // left of a penalty (only when the keys were read), 0 if none
+	slow    time.Duration // left of the half-rate period (ditto)
+	wait    time.Duration // 0: the slot was granted; otherwise when to ask again
+}
+
+// exchange asks Redis once for a slot: with check, it first reads the ad
+// account's penalty keys (one pipelined round trip) and, unless a penalty
+// holds calls back, runs redis_rate's GCRA script with the normal or the
+// slowed limit (slow, or the half-rate key found by the check). The exchange
+// gets WithTimeout; past it, or on any Redis error, it returns *unavailable.
+func (l *Limiter) exchange(ctx context.Context, k keys, check, slow bool) (answer, error) {
+	return call(ctx, l, func(ctx context.Context) (answer, error) {
+		var a answer
+		if check {
+			var pen, sl *redis.DurationCmd
+			if _, err := l.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+				pen = p.PTTL(ctx, k.penalty)
+				sl = p.PTTL(ctx, k.slow)
+				return nil
+			}); err != nil {
+				return a, err
+			}
+			a.penalty, a.slow = max(pen.Val(), 0), max(sl.Val(), 0)
+			if a.penalty > 0 {
+				return a, nil
+			}
+			slow = a.slow > 0
 		}
 		limit := l.normal
-		if slow.Val() > 0 {
+		if slow {
 			limit = l.slow
 		}
 		res, err := l.rl.Allow(ctx, k.rate, limit)
 		if err != nil {
-			return 0, err
+			return a, err
 		}
-		if res.Allowed > 0 {
-			return 0, nil
+		if res.Allowed == 0 {
+			// Denied: RetryAfter is when the next slot comes. Never ask
+			// again sooner than a millisecond, whatever the rounding.
+			a.wait = max(res.RetryAfter, time.Millisecond)
 		}
-		// Denied: RetryAfter is when the next slot comes. Never ask again
-		// sooner than a millisecond, whatever the rounding.
-		return max(res.RetryAfter, time.Millisecond), nil
+		return a, nil
 	})
 }
 

@@ -19,6 +19,11 @@ const (
 // has its local slot).
 const probeInterval = time.Second
 
+// penaltyRecheck is how often a process sending for an ad account reads its
+// penalty keys: a penalty set by another process holds this one back within
+// that time. Reading them on every call would double the round trips.
+const penaltyRecheck = 100 * time.Millisecond
+
 // maxPenalty caps the d given to Penalize, as the SDK's in-process limiter
 // does: after a minute Pinterest's own window has rolled over completely.
 const maxPenalty = time.Minute

@@ -29,7 +29,9 @@ return ttl
 // Penalize holds back the calls for adAccountID of every process sharing the
 // budget, after Pinterest answered 429: no call for it is granted before
 // now+d (d is capped at one minute; d <= 0 is ignored), not even to callers
-// already waiting, which ask Redis again when their sleep ends. Then, for one
+// already waiting, which ask Redis again when their sleep ends. The other
+// processes see it within 100 ms: a busy process reads the penalty keys of an
+// ad account that often, in the same round trip as a slot. Then, for one
 // more window, the ad account runs at half the normal rate with a burst of
 // at most two calls, and after that at the normal rate again. A second penalty extends the
 // first, never shortens it. The penalty is stored in Redis (with expiry
@@ -43,6 +45,7 @@ func (l *Limiter) Penalize(adAccountID string, d time.Duration) {
 	if l.local != nil {
 		l.local.penalize(adAccountID, d)
 	}
+	defer l.penaltyEpoch.Add(1)
 	k := l.keys(adAccountID)
 	pen := max(d.Milliseconds(), 1)
 	_, _ = call(context.Background(), l, func(ctx context.Context) (any, error) {
