@@ -27,6 +27,7 @@ type Client struct {
 	endpoint  string // base URL + "/v5/ad_accounts/"
 	userAgent string
 	bufs      sync.Pool
+	quality   *QualityMeter // what was sent, for Quality (quality.go)
 }
 
 // credential is the token and the Authorization header made of it.
@@ -62,6 +63,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		cred:     func() *credential { return cred },
 		http:     noRedirects(cfg.httpClient),
 		endpoint: cfg.baseURL.String() + "/v5/ad_accounts/",
+		quality:  newQualityMeter(cfg.clock),
 	}
 	c.userAgent = "capisdk-pinterest-go/" + Version + " (" + runtime.Version() + ")"
 	if cfg.userAgent != "" {
@@ -190,6 +192,8 @@ func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event)
 	}
 	now := c.cfg.clock.Now()
 	valid := make([]int, 0, len(events))
+	var quality qualityTally // counts what is sent, for Client.Quality (quality.go)
+	quality.start(c.quality, now)
 	for i, ev := range events {
 		r := &res.Results[i]
 		r.Index = i
@@ -199,6 +203,7 @@ func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event)
 			continue
 		}
 		r.EventID = ev.id
+		c.quality.dropped(ev.user)
 		for _, w := range ev.user.Warnings() {
 			r.Warnings = append(r.Warnings, c.userDataWarning(w))
 		}
@@ -211,8 +216,10 @@ func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event)
 			r.Err = callErr
 		default:
 			valid = append(valid, i)
+			quality.add(ev)
 		}
 	}
+	quality.flush()
 
 	var wg sync.WaitGroup
 	var mu sync.Mutex

@@ -73,40 +73,52 @@ var signalNames = [numSignals]Signal{
 // Signals returns every signal the report counts, in the order of its table.
 func Signals() []Signal { return append([]Signal(nil), signalNames[:]...) }
 
-// hashedSignal maps a hashed field id to its signal bit; fn and ln map to
-// none, as they count only together.
-var hashedSignal = [numHashed]uint{
-	idEmail: sigEmail, idPhone: sigPhone, idGender: sigGender, idDateOfBirth: sigDOB,
-	idLastName: numSignals, idFirstName: numSignals, idCity: sigCity, idState: sigState,
-	idZip: sigZip, idCountry: sigCountry, idExternalID: sigExternalID, idMobileAdID: sigMAID,
+// Scratch bits of signalsOf for fn and ln, which count only together.
+const (
+	bitFirstName = 1 << 30
+	bitLastName  = 1 << 31
+)
+
+// hashedSignal maps a hashed field id to its signal bit.
+var hashedSignal = [numHashed]uint32{
+	idEmail: 1 << sigEmail, idPhone: 1 << sigPhone, idGender: 1 << sigGender, idDateOfBirth: 1 << sigDOB,
+	idLastName: bitLastName, idFirstName: bitFirstName, idCity: 1 << sigCity, idState: 1 << sigState,
+	idZip: 1 << sigZip, idCountry: 1 << sigCountry, idExternalID: 1 << sigExternalID, idMobileAdID: 1 << sigMAID,
 }
+
+// fieldSignals maps a UserData's set of hashed fields (UserData.fields) to
+// the signals they make, em_or_maid included: one load per event instead of
+// a loop over the fields.
+var fieldSignals = func() (t [1 << numHashed]uint32) {
+	for f := range t {
+		var m uint32
+		for id := range numHashed {
+			if f&(1<<id) != 0 {
+				m |= hashedSignal[id]
+			}
+		}
+		if m&(bitFirstName|bitLastName) == bitFirstName|bitLastName {
+			m |= 1 << sigName
+		}
+		m &^= bitFirstName | bitLastName
+		if m&(1<<sigEmail|1<<sigMAID) != 0 {
+			m |= 1 << sigEmailOrMAID
+		}
+		t[f] = m
+	}
+	return t
+}()
 
 // signalsOf returns the bit set of the signals ev carries.
 func signalsOf(ev *Event) uint32 {
 	var m uint32
 	if u := ev.user; u != nil {
-		var names uint8
-		for _, e := range u.entries() {
-			switch e.id {
-			case idFirstName:
-				names |= 1
-			case idLastName:
-				names |= 2
-			default:
-				m |= 1 << hashedSignal[e.id]
-			}
-		}
-		if names == 3 {
-			m |= 1 << sigName
-		}
+		m = fieldSignals[u.fields&(1<<numHashed-1)]
 		if u.ip.IsValid() && u.ua != "" {
 			m |= 1 << sigIPUA
 		}
 		if u.clickID != "" {
 			m |= 1 << sigClickID
-		}
-		if m&(1<<sigEmail|1<<sigMAID) != 0 {
-			m |= 1 << sigEmailOrMAID
 		}
 	}
 	if ev.url != "" {
@@ -346,13 +358,47 @@ func (m *QualityMeter) bucket(name EventName, source ActionSource) *qbucket {
 	return b
 }
 
-// tally is the counts of a run of events of one bucket, added to the shared
-// counters at once.
+// tally is the counts of the events of one bucket in one call, added to the
+// shared counters at the end of the call.
 type tally struct {
 	b      *qbucket
+	name   EventName // b's, kept here to spare a load per event
+	source ActionSource
 	events int64
 	late   int64
 	sig    [numSignals]int64
+	// The events of a call mostly carry the same few sets of signals: they
+	// are counted per set, and the sets expanded into sig once.
+	masks  [maxMasks]uint32
+	counts [maxMasks]int64
+	nmasks int
+}
+
+// maxMasks is how many distinct signal sets a tally counts as sets.
+const maxMasks = 4
+
+// add counts one event carrying the signals of mask.
+func (t *tally) add(mask uint32) {
+	t.events++
+	for k := 0; k < t.nmasks; k++ {
+		if t.masks[k] == mask {
+			t.counts[k]++
+			return
+		}
+	}
+	if t.nmasks < maxMasks {
+		t.masks[t.nmasks], t.counts[t.nmasks] = mask, 1
+		t.nmasks++
+		return
+	}
+	t.expand(mask, 1)
+}
+
+// expand adds n events carrying mask to sig.
+func (t *tally) expand(mask uint32, n int64) {
+	for s := mask; s != 0; s &= s - 1 {
+		t.sig[uint(bits.TrailingZeros32(s))%numSignals] += n
+	}
 }
 
 // flush adds the tally to its bucket: the event count first, so that a
@@ -362,6 +408,10 @@ func (t *tally) flush() {
 	if t.b == nil || t.events == 0 {
 		return
 	}
+	for k := 0; k < t.nmasks; k++ {
+		t.expand(t.masks[k], t.counts[k])
+	}
+	t.nmasks = 0
 	t.b.events.Add(t.events)
 	if t.late != 0 {
 		t.b.late.Add(t.late)
@@ -371,37 +421,85 @@ func (t *tally) flush() {
 			t.b.sig[i].Add(n)
 		}
 	}
-	*t = tally{}
 }
 
-// sent counts the events at idx, valid and about to be sent at now. Runs of
-// events of one name and source, the common case in a request, cost one
-// atomic add per counter and run.
-func (m *QualityMeter) sent(events []*Event, idx []int, now time.Time) {
-	lateBefore := now.Add(-LateAfter).Unix()
-	var t tally
-	for _, i := range idx {
-		ev := events[i]
-		if t.b == nil || t.b.key.name != ev.name || t.b.key.source != ev.source {
-			t.flush()
-			t.b = m.bucket(ev.name, ev.source)
-		}
-		t.events++
-		if ev.time < lateBefore {
-			t.late++
-		}
-		for s := signalsOf(ev); s != 0; s &= s - 1 {
-			t.sig[bits.TrailingZeros32(s)]++
-		}
-	}
-	t.flush()
+// maxTallies is how many buckets one call tallies before it flushes.
+const maxTallies = 8
+
+// qualityTally counts the events of one call (a Send) locally, per bucket,
+// and adds them to the meter's shared counters at the end (flush), so that a
+// request of 1,000 events costs a few atomic adds per event name in it, not
+// per event. Send feeds it in its validation loop, where each event is at
+// hand. Start it with start; with a nil meter it counts nothing.
+type qualityTally struct {
+	m          *QualityMeter
+	lateBefore int64 // events before this Unix time are late
+	ts         [maxTallies]tally
+	n          int
 }
 
-// dropped counts the values dropped from u, by field and reason.
-func (m *QualityMeter) dropped(u *UserData) {
-	if u == nil {
+// start readies the tally for events sent at now.
+func (q *qualityTally) start(m *QualityMeter, now time.Time) {
+	q.m, q.lateBefore, q.n = m, now.Add(-LateAfter).Unix(), 0
+}
+
+// add counts ev, which passed local validation and is about to be sent.
+func (q *qualityTally) add(ev *Event) {
+	if q.m == nil {
 		return
 	}
+	ts := &q.ts
+	k := 0
+	for k < q.n && (ts[k].name != ev.name || ts[k].source != ev.source) {
+		k++
+	}
+	if k == q.n {
+		if q.n == maxTallies {
+			q.flush()
+			k = 0
+		}
+		ts[k] = tally{b: q.m.bucket(ev.name, ev.source), name: ev.name, source: ev.source}
+		q.n++
+	}
+	t := &ts[k]
+	t.add(signalsOf(ev))
+	if ev.time < q.lateBefore {
+		t.late++
+	}
+}
+
+// flush adds what was tallied to the meter, and empties the tally.
+func (q *qualityTally) flush() {
+	for j := range q.n {
+		q.ts[j].flush()
+	}
+	q.n = 0
+}
+
+// sent counts the events at idx, valid and about to be sent at now. A nil
+// meter counts nothing.
+func (m *QualityMeter) sent(events []*Event, idx []int, now time.Time) {
+	if m == nil || len(idx) == 0 {
+		return
+	}
+	var q qualityTally
+	q.start(m, now)
+	for _, i := range idx {
+		q.add(events[i])
+	}
+	q.flush()
+}
+
+// dropped counts the values dropped from u, by field and reason. A nil
+// meter counts nothing. It is small enough to be inlined into Send, where
+// most user data has no dropped value.
+func (m *QualityMeter) dropped(u *UserData) {
+	if m != nil && u != nil && len(u.warnings) != 0 {
+		m.countDropped(u)
+	}
+}
+
+func (m *QualityMeter) countDropped(u *UserData) {
 	for _, w := range u.warnings {
 		var fe *FieldError
 		if !errors.As(w, &fe) {
@@ -518,3 +616,17 @@ func (m *QualityMeter) Reset() {
 	defer m.mu.Unlock()
 	m.base, m.start = m.read(), m.clock.Now()
 }
+
+// Quality returns the match-quality report of what the client sent (by Send
+// and by its Batchers) since it was made or its meter was last Reset: the
+// rating Pinterest's Ads Manager would give, with its reasons, the coverage
+// table, the values dropped locally and the late events. An event counts when
+// it passed local validation and was handed to the HTTP path, whatever
+// Pinterest then answered; events failing locally are not counted, their
+// dropped values are. See QualityMeter for intervals and resets.
+func (c *Client) Quality() *QualityReport { return c.quality.Report() }
+
+// QualityMeter returns the meter the client feeds, to take reports per
+// interval (Interval) or start over (Reset). Events observed on it directly
+// (Observe) count as if the client had sent them.
+func (c *Client) QualityMeter() *QualityMeter { return c.quality }

@@ -87,6 +87,7 @@ type UserData struct {
 	// phoneNoCC records that a national-looking phone number was hashed
 	// without a country calling code (errPhoneNoCountryCode was warned).
 	phoneNoCC bool
+	fields    uint16 // bit i: the hashed field of id i has a value (read by quality.go)
 	inline    [inlineEntries]entry
 }
 
@@ -130,6 +131,7 @@ func (u *UserData) put(id uint8, d digest) {
 		u.more = slices.Insert(u.more, at, e)
 	}
 	u.n++
+	u.fields |= 1 << id
 }
 
 // errPhoneNoCountryCode is the warning for a phone number that looks
