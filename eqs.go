@@ -360,7 +360,11 @@ func (c *Client) getEQS(ctx context.Context, u, path string, attempt int) ([]Eve
 	if err != nil {
 		return nil, attemptResult{err: err}
 	}
-	req.Header.Set("Authorization", c.cred().header)
+	auth, err := c.authorization(true)
+	if err != nil {
+		return nil, attemptResult{err: err}
+	}
+	req.Header.Set("Authorization", auth)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	begin := c.cfg.clock.Now()

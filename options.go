@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/capisdk/pinterest/internal/clock"
+	"golang.org/x/oauth2"
 )
 
 // Defaults of the Client. Each can be changed with the option named beside it;
@@ -44,7 +45,8 @@ type config struct {
 	maxPerRequest   int
 	concurrency     int
 	clock           clock.Clock
-	observer        *Observer // nil: nothing observes the client
+	observer        *Observer          // nil: nothing observes the client
+	tokenSource     oauth2.TokenSource // WithTokenSource (auth.go)
 }
 
 func defaultConfig() config {

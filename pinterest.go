@@ -30,23 +30,14 @@ type Client struct {
 	quality   *QualityMeter // what was sent, for Quality (quality.go)
 }
 
-// credential is the token and the Authorization header made of it.
-type credential struct {
-	header string // "Bearer <token>"
-	token  string
-}
-
 // NewClient returns a client that authenticates with token: a conversion
 // access token made in Ads Manager, or an OAuth token with the ads:write scope.
+// The token may be empty when WithTokenSource gives refreshed OAuth tokens
+// instead.
 func NewClient(token string, opts ...Option) (*Client, error) {
 	token = strings.TrimSpace(token)
-	if token == "" {
-		return nil, errors.New("pinterest: NewClient: empty token")
-	}
-	for i := 0; i < len(token); i++ {
-		if c := token[i]; c < 0x21 || c > 0x7e {
-			return nil, errors.New("pinterest: NewClient: token has a space or control character")
-		}
+	if token != "" && !validToken(token) {
+		return nil, errors.New("pinterest: NewClient: token has a space or control character")
 	}
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -57,7 +48,12 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	cred := &credential{header: "Bearer " + token, token: token}
+	cred := &credential{ts: cfg.tokenSource} // auth.go
+	if token != "" {
+		cred.header = "Bearer " + token
+	} else if cred.ts == nil {
+		return nil, errors.New("pinterest: NewClient: empty token (give a token, or an OAuth token source with WithTokenSource)")
+	}
 	c := &Client{
 		cfg:      cfg,
 		cred:     func() *credential { return cred },

@@ -92,7 +92,11 @@ func (c *Client) newRequest(ctx context.Context, account string, rb *body, buf [
 		rb.replayed.Store(true)
 		return io.NopCloser(bytes.NewReader(buf)), nil
 	}
-	req.Header.Set("Authorization", c.cred().header)
+	auth, err := c.authorization(false) // auth.go
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", auth)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
