@@ -501,6 +501,9 @@ func (m *QualityMeter) dropped(u *UserData) {
 
 func (m *QualityMeter) countDropped(u *UserData) {
 	for _, w := range u.warnings {
+		if w == errPhoneNoCountryCode {
+			continue // a warning, but the number was kept and hashed as given
+		}
 		var fe *FieldError
 		if !errors.As(w, &fe) {
 			continue

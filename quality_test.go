@@ -2,6 +2,7 @@ package pinterest_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -425,8 +426,20 @@ func TestQualityJSON(t *testing.T) {
 
 func TestQualityDropped(t *testing.T) {
 	q := pinterest.NewQualityMeter()
-	u := pinterest.NewUserData().Email("jane@example.com", "no-at-sign", "also-bad").Phone("12").Gender("x").
+	// A national-looking phone number is kept (with a warning): it is not
+	// a dropped value.
+	u := pinterest.NewUserData().Email("jane@example.com", "no-at-sign", "also-bad").Phone("12", "650 555 0100").Gender("x").
 		MobileAdID("00000000-0000-0000-0000-000000000000")
+	var phoneWarnings int
+	for _, w := range u.Warnings() {
+		var fe *pinterest.FieldError
+		if errors.As(w, &fe) && fe.Field == "user_data.ph" {
+			phoneWarnings++
+		}
+	}
+	if phoneWarnings != 2 {
+		t.Fatalf("%d phone warnings, want 2 (one drop, one kept national number)", phoneWarnings)
+	}
 	if err := q.Observe(pinterest.NewEvent(checkout, web).ID("1").User(u)); err != nil {
 		t.Fatal(err)
 	}
