@@ -18,7 +18,7 @@ func BenchmarkQualityCount1000(b *testing.B) {
 	for i := range evs {
 		s := strconv.Itoa(i)
 		evs[i] = NewEvent(names[i%3], SourceWeb).ID(s).At(now).URL("https://shop.example/p/" + s).
-			User(NewUserData().Email("u"+s+"@example.com").Phone("+1650555"+strconv.Itoa(1000+i)).
+			User(NewUserData().Email("u" + s + "@example.com").Phone("+1650555" + strconv.Itoa(1000+i)).
 				FirstName("Jane").LastName("Doe").City("Menlo Park").State("CA").Zip("94025").
 				ClientIP("203.0.113.7").UserAgent("Mozilla/5.0")).
 			Custom(CustomData{Value: "10.00", OrderID: "o-" + s})
