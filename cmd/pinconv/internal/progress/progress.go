@@ -6,7 +6,6 @@ package progress
 import (
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -98,16 +97,20 @@ func Line(s Stats, rowsPerSec float64) string {
 		s.Rows, pct, s.Sent, s.Processed, s.Failed, s.Unknown, s.Rejected, rowsPerSec)
 }
 
-// Bar draws a progress bar over the input's bytes (so that its ETA follows
-// the file size), with the row counts beside it.
+// Bar draws a progress bar on a terminal. The bar is the share of the file
+// whose rows have a result (the bytes read, scaled by the share of the rows
+// read that are done), so that it fills as rows are sent, not as fast as they
+// are read, and its ETA, from the file size, says when sending will end.
 type Bar struct {
-	mu  sync.Mutex
-	bar *progressbar.ProgressBar
-	r   rate
+	w     io.Writer
+	bar   *progressbar.ProgressBar
+	total int64
+	r     rate
 }
 
-// NewBar returns a bar on w (a terminal) for an input of total bytes (0 when
-// unknown: a spinner then).
+// NewBar returns a bar on w (a terminal) of width columns (0 when unknown) for
+// an input of total bytes (0 when unknown, as for standard input: a spinner
+// then).
 func NewBar(w io.Writer, total int64, width int) *Bar {
 	max := total
 	if max <= 0 {
@@ -116,48 +119,51 @@ func NewBar(w io.Writer, total int64, width int) *Bar {
 	opts := []progressbar.Option{
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionShowElapsedTimeOnFinish(),
-		progressbar.OptionThrottle(100 * time.Millisecond),
 		progressbar.OptionShowDescriptionAtLineEnd(),
 		progressbar.OptionSetRenderBlankState(true),
 		progressbar.OptionUseANSICodes(true),
+		progressbar.OptionSetWidth(20),
 	}
-	if width > 0 {
-		opts = append(opts, progressbar.OptionSetWidth(max2(10, min(40, width/4))))
+	if width >= 100 {
+		opts = append(opts, progressbar.OptionSetWidth(30))
 	}
-	return &Bar{bar: progressbar.NewOptions64(max, opts...), r: rate{start: time.Now(), now: time.Now}}
+	return &Bar{w: w, bar: progressbar.NewOptions64(max, opts...), total: total, r: rate{start: time.Now(), now: time.Now}}
 }
 
-func max2(a, b int) int {
-	if a > b {
-		return a
+func (b *Bar) position(s Stats) int64 {
+	done := s.Processed + s.Failed + s.Unknown + s.Rejected
+	if b.total <= 0 {
+		return int64(done)
 	}
-	return b
+	if s.Rows == 0 {
+		return 0
+	}
+	pos := int64(float64(min(s.Bytes, b.total)) * float64(done) / float64(s.Rows))
+	return min(pos, b.total-1) // full only in Finish
 }
 
 // Update moves the bar and rewrites the counts.
 func (b *Bar) Update(s Stats) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.bar.Describe(fmt.Sprintf("%d read, %d sent, %d failed, %d rejected, %.0f rows/s",
-		s.Rows, s.Sent, s.Failed+s.Unknown, s.Rejected, b.r.perSecond(s.Rows)))
-	b.bar.Set64(s.Bytes)
+	// Position first, then the text: each redraws (the caller throttles), so
+	// the second shows both up to date.
+	b.bar.Set64(b.position(s))
+	b.bar.Describe(Short(s, b.r.perSecond(s.Processed+s.Failed+s.Unknown)))
+}
+
+// Short formats a snapshot for the end of the bar's line.
+func Short(s Stats, sentPerSec float64) string {
+	return fmt.Sprintf("%d read, %d sent, %d failed, %d rejected, %.0f rows/s", s.Rows, s.Processed+s.Failed+s.Unknown, s.Failed+s.Unknown, s.Rejected, sentPerSec)
 }
 
 // Clear erases the bar's line.
-func (b *Bar) Clear() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.bar.Clear()
-}
+func (b *Bar) Clear() { b.bar.Clear() }
 
 // Finish draws the final state and ends the line.
 func (b *Bar) Finish(s Stats) {
-	b.Update(s)
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if s.Total > 0 && s.Bytes >= s.Total {
+	b.bar.Describe(Short(s, b.r.perSecond(s.Processed+s.Failed+s.Unknown)))
+	if b.total > 0 && s.Bytes >= b.total {
 		b.bar.Finish()
 	}
 	b.bar.Exit()
+	fmt.Fprintln(b.w)
 }
