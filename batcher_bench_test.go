@@ -118,7 +118,7 @@ func BenchmarkBatcherAdd(b *testing.B) {
 		b.Fatal(err)
 	}
 	var failed atomic.Int64
-	bt, err := c.NewBatcher(batchAccount,
+	bt, err := c.NewBatcher(testAccount,
 		pinterest.WithQueueSize(16*pinterest.DefaultBatchSize),
 		pinterest.WithResultHandler(func(r pinterest.EventResult) {
 			if !r.OK() {
@@ -164,7 +164,7 @@ func BenchmarkBatcherAddQueued(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bt, err := c.NewBatcher(batchAccount, pinterest.WithQueueSize(round))
+	bt, err := c.NewBatcher(testAccount, pinterest.WithQueueSize(round))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func BenchmarkBatcherEndToEnd(b *testing.B) {
 		b.Fatal(err)
 	}
 	var processed atomic.Int64
-	bt, err := c.NewBatcher(batchAccount, pinterest.WithResultHandler(func(r pinterest.EventResult) {
+	bt, err := c.NewBatcher(testAccount, pinterest.WithResultHandler(func(r pinterest.EventResult) {
 		if r.OK() {
 			processed.Add(1)
 		}

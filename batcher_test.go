@@ -20,8 +20,6 @@ import (
 	"github.com/capisdk/pinterest/pinteresttest"
 )
 
-const batchAccount = "549755885175"
-
 // batchWait bounds every wait of these tests in real time. Nothing should come
 // near it; it only turns a hang into a failure.
 const batchWait = 10 * time.Second
@@ -39,24 +37,6 @@ var batchUser = pinterest.NewUserData().Email("jane.doe@example.com")
 // batchEvent returns a valid event with this id.
 func batchEvent(id string) *pinterest.Event {
 	return pinterest.NewEvent(pinterest.EventCheckout, pinterest.SourceWeb).ID(id).At(time.Now()).User(batchUser)
-}
-
-// batchEvents returns n valid events with ids prefix0, prefix1...
-func batchEvents(prefix string, n int) []*pinterest.Event {
-	evs := make([]*pinterest.Event, n)
-	for i := range evs {
-		evs[i] = batchEvent(prefix + strconv.Itoa(i))
-	}
-	return evs
-}
-
-// batchIDs returns the events' ids.
-func batchIDs(evs []*pinterest.Event) []string {
-	ids := make([]string, len(evs))
-	for i, ev := range evs {
-		ids[i] = ev.EventID()
-	}
-	return ids
 }
 
 // batchRace reports whether the test binary was built with -race.
@@ -179,11 +159,7 @@ type batchConfig struct {
 func batchSetup(t *testing.T, cfg batchConfig) *batchEnv {
 	t.Helper()
 	srv := pinteresttest.NewServerT(t, cfg.server...)
-	c, err := pinterest.NewClient("test-token",
-		append([]pinterest.Option{pinterest.WithBaseURL(srv.URL), pinterest.WithoutRateLimit()}, cfg.client...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newTestClient(t, srv, cfg.client...)
 	res := &batchResults{}
 	hook := cfg.hook
 	handler := func(r pinterest.EventResult) {
@@ -192,7 +168,7 @@ func batchSetup(t *testing.T, cfg batchConfig) *batchEnv {
 			hook(r)
 		}
 	}
-	b, err := c.NewBatcher(batchAccount, append([]pinterest.BatcherOption{pinterest.WithResultHandler(handler)}, cfg.batcher...)...)
+	b, err := c.NewBatcher(testAccount, append([]pinterest.BatcherOption{pinterest.WithResultHandler(handler)}, cfg.batcher...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,12 +252,12 @@ func TestBatcherOptions(t *testing.T) {
 		opt     pinterest.BatcherOption
 	}{
 		"account":     {"12ab", nil},
-		"queue":       {batchAccount, pinterest.WithQueueSize(0)},
-		"batch 0":     {batchAccount, pinterest.WithBatchSize(0)},
-		"batch 1001":  {batchAccount, pinterest.WithBatchSize(1001)},
-		"interval":    {batchAccount, pinterest.WithFlushInterval(0)},
-		"senders":     {batchAccount, pinterest.WithSenders(0)},
-		"nil handler": {batchAccount, pinterest.WithResultHandler(nil)},
+		"queue":       {testAccount, pinterest.WithQueueSize(0)},
+		"batch 0":     {testAccount, pinterest.WithBatchSize(0)},
+		"batch 1001":  {testAccount, pinterest.WithBatchSize(1001)},
+		"interval":    {testAccount, pinterest.WithFlushInterval(0)},
+		"senders":     {testAccount, pinterest.WithSenders(0)},
+		"nil handler": {testAccount, pinterest.WithResultHandler(nil)},
 	} {
 		if b, err := c.NewBatcher(tc.account, tc.opt); err == nil {
 			b.Close(context.Background())
@@ -289,7 +265,7 @@ func TestBatcherOptions(t *testing.T) {
 		}
 	}
 	// A Batcher that never got an event closes at once, nil options included.
-	b, err := c.NewBatcher(batchAccount, nil)
+	b, err := c.NewBatcher(testAccount, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +305,7 @@ func TestBatcherConcurrentAdds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := c.NewBatcher(batchAccount, pinterest.WithSenders(4), pinterest.WithResultHandler(func(r pinterest.EventResult) {
+	b, err := c.NewBatcher(testAccount, pinterest.WithSenders(4), pinterest.WithResultHandler(func(r pinterest.EventResult) {
 		calls.Add(1)
 		if !r.OK() {
 			if failed.Add(1) <= 3 {
@@ -453,8 +429,8 @@ func TestBatcherCloseDuringRateLimitStorm(t *testing.T) {
 	env.srv.Enqueue(storm...)
 
 	const n = 100
-	evs := batchEvents("storm-", n)
-	ids := batchIDs(evs)
+	evs := validEvents("storm", n)
+	ids := eventIDs(evs)
 	if err := env.b.Add(context.Background(), evs...); err != nil {
 		t.Fatal(err)
 	}
@@ -511,8 +487,8 @@ func TestBatcherCloseExpiredContext(t *testing.T) {
 	}
 	env.srv.Enqueue(slow...)
 	const n = 50
-	evs := batchEvents("expired-", n)
-	ids := batchIDs(evs)
+	evs := validEvents("expired", n)
+	ids := eventIDs(evs)
 	if err := env.b.Add(context.Background(), evs...); err != nil {
 		t.Fatal(err)
 	}
@@ -643,7 +619,7 @@ func TestBatcherQueueFull(t *testing.T) {
 		t.Errorf("%d events accepted with a queue of 10", len(ids))
 	}
 
-	evs := batchEvents("multi-", 5)
+	evs := validEvents("multi", 5)
 	err := env.b.Add(ctx, evs...)
 	if !errors.Is(err, pinterest.ErrQueueFull) {
 		t.Fatalf("Add of 5 events to a full queue = %v, want ErrQueueFull", err)
@@ -680,7 +656,7 @@ func TestBatcherAddBlocksWhenFull(t *testing.T) {
 		t.Fatal("100 events were accepted by a queue of 10")
 	}
 
-	evs := batchEvents("multi-", 3)
+	evs := validEvents("multi", 3)
 	err := env.b.Add(batchCtx(t, 20*time.Millisecond), evs...)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Add of 3 events to a full queue = %v, want context.DeadlineExceeded", err)
@@ -793,7 +769,7 @@ func TestBatcherBatchSizeAndFlush(t *testing.T) {
 		client:  []pinterest.Option{pinterest.WithClock(fake)},
 		batcher: []pinterest.BatcherOption{pinterest.WithBatchSize(5)},
 	})
-	evs := batchEvents("size-", 12)
+	evs := validEvents("size", 12)
 	if err := env.b.Add(context.Background(), evs...); err != nil {
 		t.Fatal(err)
 	}
@@ -825,7 +801,7 @@ func TestBatcherBatchSizeAndFlush(t *testing.T) {
 	if fake.Pending() != 0 {
 		t.Errorf("%d flush timers left after Flush", fake.Pending())
 	}
-	ids := batchIDs(evs)
+	ids := eventIDs(evs)
 	env.res.checkOnce(t, ids)
 	batchClose(t, env.b)
 	batchStats(t, env.b, pinterest.BatcherStats{Sent: 12, Processed: 12})
@@ -842,7 +818,7 @@ func TestBatcherFlushWaitsForResults(t *testing.T) {
 		pinteresttest.Fault{Delay: 30 * time.Millisecond},
 		pinteresttest.Fault{Delay: 30 * time.Millisecond},
 	)
-	if err := env.b.Add(context.Background(), batchEvents("slow-", 5)...); err != nil {
+	if err := env.b.Add(context.Background(), validEvents("slow", 5)...); err != nil {
 		t.Fatal(err)
 	}
 	if err := env.b.Flush(batchCtx(t, batchWait)); err != nil {
@@ -897,8 +873,8 @@ func TestBatcherHandlerPanics(t *testing.T) {
 		},
 	})
 	const n = 200
-	evs := batchEvents("p", n)
-	ids := batchIDs(evs)
+	evs := validEvents("p", n)
+	ids := eventIDs(evs)
 	for _, ev := range evs {
 		if err := env.b.Add(context.Background(), ev); err != nil {
 			t.Fatal(err)
@@ -926,8 +902,8 @@ func TestBatcherHandlerBlocksForever(t *testing.T) {
 		release: unblock,
 	})
 	const n = 40
-	evs := batchEvents("stuck-", n)
-	ids := batchIDs(evs)
+	evs := validEvents("stuck", n)
+	ids := eventIDs(evs)
 	if err := env.b.Add(context.Background(), evs...); err != nil {
 		t.Fatal(err)
 	}
@@ -1014,7 +990,7 @@ func TestBatcherResultIndex(t *testing.T) {
 		batcher: []pinterest.BatcherOption{pinterest.WithBatchSize(7), pinterest.WithSenders(3)},
 	})
 	const n = 250
-	evs := batchEvents("idx-", n)
+	evs := validEvents("idx", n)
 	for i := 0; i < n; i += 10 { // mixed call sizes
 		if err := env.b.Add(context.Background(), evs[i:i+1]...); err != nil {
 			t.Fatal(err)
@@ -1062,7 +1038,7 @@ func TestBatcherWithoutHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := c.NewBatcher(batchAccount)
+	b, err := c.NewBatcher(testAccount)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,13 +98,13 @@ func TestSendErrorAnswers(t *testing.T) {
 			if tc.fault != nil {
 				srv.Enqueue(*tc.fault)
 			}
-			token := sendToken
+			token := testToken
 			if tc.token != "" {
 				token = tc.token
 			}
-			c := sendClientToken(t, srv, token, tc.opts...)
-			evs, _ := sendSimpleEvents(3, "errs")
-			res, err := c.Send(context.Background(), sendAdAccount, evs...)
+			c := newTestClientToken(t, srv, token, tc.opts...)
+			evs := validEvents("errs", 3)
+			res, err := c.Send(context.Background(), testAccount, evs...)
 			if res == nil || len(res.Results) != 3 {
 				t.Fatalf("Send = %v, %v", res, err)
 			}
@@ -178,9 +178,9 @@ func TestSendErrorAnswers(t *testing.T) {
 	t.Run("only the events of the failed request fail", func(t *testing.T) {
 		srv := pinteresttest.NewServerT(t)
 		srv.Enqueue(pinteresttest.Fault{}, pinteresttest.Fault{Status: 400})
-		c := sendClient(t, srv, pinterest.WithMaxEventsPerRequest(2), pinterest.WithConcurrency(1), pinterest.WithClock(clock.NewAuto(time.Now())))
-		evs, _ := sendSimpleEvents(5, "part")
-		res, err := c.Send(context.Background(), sendAdAccount, evs...)
+		c := newTestClient(t, srv, pinterest.WithMaxEventsPerRequest(2), pinterest.WithConcurrency(1), pinterest.WithClock(clock.NewAuto(time.Now())))
+		evs := validEvents("part", 5)
+		res, err := c.Send(context.Background(), testAccount, evs...)
 		if res == nil {
 			t.Fatalf("Send = nil, %v", err)
 		}

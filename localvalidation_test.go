@@ -91,8 +91,8 @@ func TestSendMixedValidAndInvalid(t *testing.T) {
 		evs[i] = tc.ev
 	}
 	srv := pinteresttest.NewServerT(t)
-	c := sendClient(t, srv)
-	res, err := c.Send(context.Background(), sendAdAccount, evs...)
+	c := newTestClient(t, srv)
+	res, err := c.Send(context.Background(), testAccount, evs...)
 	if res == nil || len(res.Results) != len(cases) {
 		t.Fatalf("Send returned %v results, want %d (err %v)", res, len(cases), err)
 	}

@@ -38,7 +38,7 @@ func sendLogLines(t *testing.T, buf *bytes.Buffer) []map[string]any {
 }
 
 func TestSendLogging(t *testing.T) {
-	path := "/v5/ad_accounts/" + sendAdAccount + "/events"
+	path := "/v5/ad_accounts/" + testAccount + "/events"
 	type want struct {
 		msg, level      string
 		status, attempt int
@@ -67,9 +67,9 @@ func TestSendLogging(t *testing.T) {
 			srv.Enqueue(tc.faults...)
 			var buf bytes.Buffer
 			opts := append([]pinterest.Option{pinterest.WithLogger(sendLogger(&buf)), pinterest.WithMaxEventsPerRequest(2), pinterest.WithConcurrency(1)}, tc.opts...)
-			c := sendClient(t, srv, opts...)
-			evs, _ := sendSimpleEvents(tc.n, "log")
-			res, _ := c.Send(context.Background(), sendAdAccount, evs...)
+			c := newTestClient(t, srv, opts...)
+			evs := validEvents("log", tc.n)
+			res, _ := c.Send(context.Background(), testAccount, evs...)
 			lines := sendLogLines(t, &buf)
 			if len(lines) != len(tc.want) {
 				t.Fatalf("%d log lines, want %d:\n%s", len(lines), len(tc.want), buf.String())
@@ -108,11 +108,11 @@ func TestSendLogging(t *testing.T) {
 		})
 		srv := pinteresttest.NewServerT(t)
 		srv.Enqueue(pinteresttest.Fault{Status: 503}, pinteresttest.Fault{}, pinteresttest.Fault{Status: 400})
-		c := sendClient(t, srv, pinterest.WithMaxEventsPerRequest(1), pinterest.WithConcurrency(1),
+		c := newTestClient(t, srv, pinterest.WithMaxEventsPerRequest(1), pinterest.WithConcurrency(1),
 			pinterest.WithClock(clock.NewAuto(time.Now())))
-		evs, _ := sendSimpleEvents(3, "quiet")
+		evs := validEvents("quiet", 3)
 		evs = append(evs, nil)
-		if _, err := c.Send(context.Background(), sendAdAccount, evs...); err == nil {
+		if _, err := c.Send(context.Background(), testAccount, evs...); err == nil {
 			t.Errorf("Send succeeded, want failures")
 		}
 		if n := len(srv.Requests()); n != 4 {

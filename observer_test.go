@@ -149,7 +149,7 @@ func TestObserverSend(t *testing.T) {
 				pinterest.NewEvent(pinterest.EventCheckout, pinterest.SourceWeb).User(pinterest.NewUserData().Email("b@example.com")), // no id
 				pinterest.NewEvent(pinterest.EventCheckout, pinterest.SourceWeb).ID("c").User(pinterest.NewUserData().Email("c@example.com")),
 			}
-			c.Send(ctx, batchAccount, evs...)
+			c.Send(ctx, testAccount, evs...)
 			got := rec.taken()
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("hook calls (-want +got):\n%s", diff)
@@ -180,7 +180,7 @@ func TestObserverRequestContext(t *testing.T) {
 		return srv.Client().Transport.RoundTrip(r)
 	})
 	c := obsClient(t, srv, rec, pinterest.WithHTTPClient(&http.Client{Transport: rt}))
-	if _, err := c.Send(context.WithValue(context.Background(), obsKey{}, "caller"), batchAccount, batchEvent("x")); err != nil {
+	if _, err := c.Send(context.WithValue(context.Background(), obsKey{}, "caller"), testAccount, batchEvent("x")); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{"caller/attempt"}, seen); diff != "" {
@@ -198,7 +198,7 @@ func TestObserverLimiterCause(t *testing.T) {
 	srv := pinteresttest.NewServerT(t)
 	rec := &recorder{}
 	c := obsClient(t, srv, rec, pinterest.WithLimiter(failingLimiter{}))
-	c.Send(context.Background(), batchAccount, batchEvent("x"))
+	c.Send(context.Background(), testAccount, batchEvent("x"))
 	want := []string{
 		"limiter 549755885175 cause=limiter ctx=",
 		"events 549755885175 failed cause=other count=1 ctx=",
@@ -220,7 +220,7 @@ func TestObserverBatcher(t *testing.T) {
 	srv := pinteresttest.NewServerT(t)
 	rec := &recorder{}
 	c := obsClient(t, srv, rec)
-	b, err := c.NewBatcher(batchAccount, pinterest.WithBatchSize(3), pinterest.WithSenders(1), pinterest.WithFlushInterval(time.Hour))
+	b, err := c.NewBatcher(testAccount, pinterest.WithBatchSize(3), pinterest.WithSenders(1), pinterest.WithFlushInterval(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +289,7 @@ func testOldestAge(t *testing.T, observed bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := c.NewBatcher(batchAccount, pinterest.WithBatchSize(2), pinterest.WithSenders(1), pinterest.WithFlushInterval(time.Hour))
+	b, err := c.NewBatcher(testAccount, pinterest.WithBatchSize(2), pinterest.WithSenders(1), pinterest.WithFlushInterval(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

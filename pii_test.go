@@ -138,9 +138,9 @@ func TestSendNoRawPII(t *testing.T) {
 	})
 	srv.Enqueue(pinteresttest.Fault{}, pinteresttest.Fault{}, pinteresttest.Fault{Status: 400})
 	var logs bytes.Buffer
-	c := sendClient(t, srv, pinterest.WithLogger(sendLogger(&logs)), pinterest.WithMaxEventsPerRequest(2),
+	c := newTestClient(t, srv, pinterest.WithLogger(sendLogger(&logs)), pinterest.WithMaxEventsPerRequest(2),
 		pinterest.WithConcurrency(1), pinterest.WithClock(clock.NewFake(now)))
-	res, err := c.Send(context.Background(), sendAdAccount, evs...)
+	res, err := c.Send(context.Background(), testAccount, evs...)
 	if res == nil {
 		t.Fatalf("Send = nil, %v", err)
 	}

@@ -56,9 +56,10 @@ func TestSendServerEventFailures(t *testing.T) {
 				}
 				return ""
 			})
-			c := sendClient(t, srv, pinterest.WithMaxEventsPerRequest(tc.perReq))
-			evs, ids := sendSimpleEvents(n, "srv")
-			res, err := c.Send(context.Background(), sendAdAccount, evs...)
+			c := newTestClient(t, srv, pinterest.WithMaxEventsPerRequest(tc.perReq))
+			evs := validEvents("srv", n)
+			ids := eventIDs(evs)
+			res, err := c.Send(context.Background(), testAccount, evs...)
 			if res == nil || len(res.Results) != n {
 				t.Fatalf("Send = %v, %v", res, err)
 			}

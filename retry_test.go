@@ -26,9 +26,6 @@ import (
 	"github.com/capisdk/pinterest/pinteresttest"
 )
 
-// retryAcct is the ad account of the tests that need only one.
-const retryAcct = "549755885175"
-
 // retryHTML is the body of a proxy's error page answered with a 200.
 const retryHTML = "<html><body><h1>Service temporarily unavailable</h1></body></html>"
 
@@ -101,30 +98,14 @@ func retrySetupClock(t *testing.T, clk *clock.Fake, opts ...pinterest.Option) *r
 	}
 	rt := &retryTransport{clk: c, base: tr}
 	all := []pinterest.Option{
-		pinterest.WithBaseURL(srv.URL),
 		pinterest.WithHTTPClient(&http.Client{Transport: rt}),
+		pinterest.WithRateLimit(pinterest.DefaultCallsPerMinute), // the retry tests keep the default limiter
 	}
 	if clk != nil {
 		all = append(all, pinterest.WithClock(clk))
 	}
-	all = append(all, opts...)
-	client, err := pinterest.NewClient("test-token", all...)
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
+	client := newTestClient(t, srv, append(all, opts...)...)
 	return &retryEnv{srv: srv, clk: clk, rt: rt, client: client}
-}
-
-// retryEvents returns n valid web events with ids prefix-0 ... prefix-(n-1).
-func retryEvents(prefix string, n int) []*pinterest.Event {
-	evs := make([]*pinterest.Event, n)
-	for i := range evs {
-		id := prefix + "-" + strconv.Itoa(i)
-		evs[i] = pinterest.NewEvent(pinterest.EventCheckout, pinterest.SourceWeb).
-			ID(id).
-			User(pinterest.NewUserData().Email(id + "@example.com"))
-	}
-	return evs
 }
 
 // retryRepeat returns n copies of f.
@@ -294,8 +275,8 @@ func TestRetry429StormThenOK(t *testing.T) {
 			t.Parallel()
 			env := retrySetup(t)
 			env.srv.Enqueue(retryRepeat(pinteresttest.Fault{Status: http.StatusTooManyRequests}, n)...)
-			evs := retryEvents("storm", 5)
-			res, err := retrySend(t, context.Background(), env.client, retryAcct, evs)
+			evs := validEvents("storm", 5)
+			res, err := retrySend(t, context.Background(), env.client, testAccount, evs)
 			retryAllProcessed(t, res, err)
 			retryCheckAttempts(t, env, res, n+1)
 			retryCheckRecordedOnce(t, env.srv, res)
@@ -304,8 +285,8 @@ func TestRetry429StormThenOK(t *testing.T) {
 				if i == n {
 					want = http.StatusOK
 				}
-				if r.Status != want || r.AdAccountID != retryAcct {
-					t.Errorf("request %d: status %d account %q, want %d %q", i, r.Status, r.AdAccountID, want, retryAcct)
+				if r.Status != want || r.AdAccountID != testAccount {
+					t.Errorf("request %d: status %d account %q, want %d %q", i, r.Status, r.AdAccountID, want, testAccount)
 				}
 			}
 		})
@@ -327,8 +308,8 @@ func TestRetry429Forever(t *testing.T) {
 			t.Parallel()
 			env := retrySetup(t, tc.opts...)
 			env.srv.Enqueue(retryRepeat(pinteresttest.Fault{Status: http.StatusTooManyRequests}, 20)...)
-			evs := retryEvents("forever", 3)
-			res, err := retrySend(t, context.Background(), env.client, retryAcct, evs)
+			evs := validEvents("forever", 3)
+			res, err := retrySend(t, context.Background(), env.client, testAccount, evs)
 			retryAllFailed(t, res, err, pinterest.ErrRateLimited)
 			retryCheckAttempts(t, env, res, tc.want)
 			retryCheckRecordedOnce(t, env.srv, res)
@@ -350,8 +331,8 @@ func TestRetry429Forever(t *testing.T) {
 func retryFirstWait(t *testing.T, env *retryEnv, faults ...pinteresttest.Fault) (time.Duration, *pinterest.Response) {
 	t.Helper()
 	env.srv.Enqueue(faults...)
-	evs := retryEvents("ra", 2)
-	res, err := retrySend(t, context.Background(), env.client, retryAcct, evs)
+	evs := validEvents("ra", 2)
+	res, err := retrySend(t, context.Background(), env.client, testAccount, evs)
 	retryAllProcessed(t, res, err)
 	retryCheckRecordedOnce(t, env.srv, res)
 	iv := env.rt.intervals()
@@ -456,8 +437,8 @@ func TestRetryAfterGarbageIgnored(t *testing.T) {
 			t.Parallel()
 			env := retrySetup(t)
 			env.srv.Enqueue(retryRepeat(pinteresttest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: ra}, 20)...)
-			evs := retryEvents("garbage", 2)
-			res, err := retrySend(t, context.Background(), env.client, retryAcct, evs)
+			evs := validEvents("garbage", 2)
+			res, err := retrySend(t, context.Background(), env.client, testAccount, evs)
 			retryAllFailed(t, res, err, pinterest.ErrUnavailable)
 			retryCheckAttempts(t, env, res, pinterest.DefaultMaxAttempts)
 			for _, r := range res.Results {
@@ -501,7 +482,7 @@ func TestRetryBackoffExponentialJitter(t *testing.T) {
 	for run := 0; run < 3; run++ {
 		env := retrySetup(t, pinterest.WithRetry(policy))
 		env.srv.Enqueue(retryRepeat(pinteresttest.Fault{Status: http.StatusServiceUnavailable}, attempts+5)...)
-		res, err := retrySend(t, context.Background(), env.client, retryAcct, retryEvents("jitter", 1))
+		res, err := retrySend(t, context.Background(), env.client, testAccount, validEvents("jitter", 1))
 		retryAllFailed(t, res, err, pinterest.ErrUnavailable)
 		retryCheckAttempts(t, env, res, attempts)
 		iv := env.rt.intervals()
@@ -545,7 +526,7 @@ func TestRetryBackoffNeverExceedsMaxInterval(t *testing.T) {
 	}
 	env := retrySetup(t, pinterest.WithRetry(policy))
 	env.srv.Enqueue(retryRepeat(pinteresttest.Fault{Status: http.StatusServiceUnavailable}, 25)...)
-	res, err := retrySend(t, context.Background(), env.client, retryAcct, retryEvents("cap", 1))
+	res, err := retrySend(t, context.Background(), env.client, testAccount, validEvents("cap", 1))
 	retryAllFailed(t, res, err, pinterest.ErrUnavailable)
 	retryCheckAttempts(t, env, res, 20)
 	var over []time.Duration
@@ -606,9 +587,9 @@ func TestRetryFaults(t *testing.T) {
 				}
 				env := retrySetup(t, opts...)
 				env.srv.Enqueue(tc.fault, tc.fault)
-				evs := retryEvents("fault", 3)
+				evs := validEvents("fault", 3)
 				start := time.Now()
-				res, err := retrySend(t, context.Background(), env.client, retryAcct, evs)
+				res, err := retrySend(t, context.Background(), env.client, testAccount, evs)
 				if d := time.Since(start); d > 5*time.Second {
 					t.Errorf("Send took %v of real time", d)
 				}
@@ -663,8 +644,8 @@ func TestRetryConnectionRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs := retryEvents("refused", 2)
-	res, err := retrySend(t, context.Background(), c, retryAcct, evs)
+	evs := validEvents("refused", 2)
+	res, err := retrySend(t, context.Background(), c, testAccount, evs)
 	retryAllFailed(t, res, err, nil)
 	for i, r := range res.Results {
 		var te *pinterest.TransportError
@@ -699,8 +680,8 @@ func TestRetryOther4xxNeverRetried(t *testing.T) {
 			env := retrySetup(t)
 			// Even with a Retry-After, a 4xx other than 429 is final.
 			env.srv.Enqueue(retryRepeat(pinteresttest.Fault{Status: tc.status, RetryAfter: "1"}, 3)...)
-			evs := retryEvents("4xx", 3)
-			res, err := retrySend(t, context.Background(), env.client, retryAcct, evs)
+			evs := validEvents("4xx", 3)
+			res, err := retrySend(t, context.Background(), env.client, testAccount, evs)
 			retryAllFailed(t, res, err, tc.target)
 			retryCheckAttempts(t, env, res, 1)
 			retryCheckRecordedOnce(t, env.srv, res)
@@ -739,8 +720,8 @@ func TestRetryProcessedThenFailedAnswer(t *testing.T) {
 				}
 				env := retrySetup(t, opts...)
 				env.srv.Enqueue(tc.fault)
-				evs := retryEvents("dup", 3)
-				res, err := retrySend(t, context.Background(), env.client, retryAcct, evs)
+				evs := validEvents("dup", 3)
+				res, err := retrySend(t, context.Background(), env.client, testAccount, evs)
 				rec := retryRecorded(env.srv)
 				wantRec, wantAttempts := 2, 2
 				if strict {
@@ -771,7 +752,7 @@ func TestRetryPartialFailureNotRetried(t *testing.T) {
 			t.Parallel()
 			srv := pinteresttest.NewServerT(t, pinteresttest.WithPartialFailureStatus(st))
 			srv.FailEvents(func(e pinteresttest.Event) string {
-				if strings.HasSuffix(e.EventID, "-1") {
+				if strings.HasSuffix(e.EventID, "-00001") {
 					return "bad event"
 				}
 				return ""
@@ -787,8 +768,8 @@ func TestRetryPartialFailureNotRetried(t *testing.T) {
 			}
 			env := &retryEnv{srv: srv, clk: clk, rt: rt, client: c}
 			srv.Enqueue(pinteresttest.Fault{Status: 503})
-			evs := retryEvents("partial", 3)
-			res, err := retrySend(t, context.Background(), c, retryAcct, evs)
+			evs := validEvents("partial", 3)
+			res, err := retrySend(t, context.Background(), c, testAccount, evs)
 			if res.Processed != 2 || res.Failed != 1 || !errors.Is(err, pinterest.ErrEventRejected) {
 				t.Errorf("Processed %d Failed %d err %v, want 2, 1, ErrEventRejected", res.Processed, res.Failed, err)
 			}
@@ -806,9 +787,9 @@ func TestRetryStopsAtContextDeadline(t *testing.T) {
 	env.srv.Enqueue(retryRepeat(pinteresttest.Fault{Status: 429, RetryAfter: "30"}, 10)...)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	evs := retryEvents("deadline", 3)
+	evs := validEvents("deadline", 3)
 	start := time.Now()
-	res, err := retrySend(t, ctx, env.client, retryAcct, evs)
+	res, err := retrySend(t, ctx, env.client, testAccount, evs)
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Send returned after %v, want well before the 30s Retry-After", d)
 	}
@@ -840,7 +821,7 @@ func TestRetryStopsAtContextDeadlineDuringBackoff(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	res, err := retrySend(t, ctx, env.client, retryAcct, retryEvents("deadline2", 2))
+	res, err := retrySend(t, ctx, env.client, testAccount, validEvents("deadline2", 2))
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Send returned after %v", d)
 	}
@@ -860,8 +841,8 @@ func TestRetryCancelledContextSendsNothing(t *testing.T) {
 	env := retrySetup(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	evs := retryEvents("cancelled", 2)
-	res, err := retrySend(t, ctx, env.client, retryAcct, evs)
+	evs := validEvents("cancelled", 2)
+	res, err := retrySend(t, ctx, env.client, testAccount, evs)
 	retryAllFailed(t, res, err, context.Canceled)
 	retryCheckAttempts(t, env, res, 0)
 }
@@ -870,8 +851,8 @@ func TestRetryMaxElapsed(t *testing.T) {
 	t.Parallel()
 	env := retrySetup(t, pinterest.WithRetry(pinterest.RetryPolicy{MaxElapsed: 10 * time.Second}))
 	env.srv.Enqueue(retryRepeat(pinteresttest.Fault{Status: 503, RetryAfter: "4"}, 20)...)
-	evs := retryEvents("elapsed", 2)
-	res, err := retrySend(t, context.Background(), env.client, retryAcct, evs)
+	evs := validEvents("elapsed", 2)
+	res, err := retrySend(t, context.Background(), env.client, testAccount, evs)
 	retryAllFailed(t, res, err, pinterest.ErrUnavailable)
 	// Attempts at 0s, 4s, 8s; a fourth would start at 12s > 10s.
 	retryCheckAttempts(t, env, res, 3)
@@ -897,9 +878,9 @@ func TestRetryBodyRebuiltIdentical(t *testing.T) {
 		pinteresttest.Fault{Drop: true},
 		pinteresttest.Fault{Status: 500},
 	)
-	evs := retryEvents("body", 4)
+	evs := validEvents("body", 4)
 	evs[2].Custom(pinterest.CustomData{Currency: "USD", Value: "12.50", OrderID: "o-2"})
-	res, err := retrySend(t, context.Background(), env.client, retryAcct, evs)
+	res, err := retrySend(t, context.Background(), env.client, testAccount, evs)
 	retryAllProcessed(t, res, err)
 	reqs := env.srv.Requests()
 	if len(reqs) != 5 {
@@ -1019,10 +1000,10 @@ func TestRetryPenalizeOn429(t *testing.T) {
 			lim := &retryLimiter{}
 			env := retrySetup(t, pinterest.WithLimiter(lim))
 			env.srv.Enqueue(tc.faults...)
-			res, err := retrySend(t, context.Background(), env.client, retryAcct, retryEvents("pen", 2))
+			res, err := retrySend(t, context.Background(), env.client, testAccount, validEvents("pen", 2))
 			retryAllProcessed(t, res, err)
 			retryCheckAttempts(t, env, res, tc.attempt)
-			if n := lim.waited(retryAcct); n != tc.attempt {
+			if n := lim.waited(testAccount); n != tc.attempt {
 				t.Errorf("limiter Wait called %d times, want once per attempt (%d)", n, tc.attempt)
 			}
 			pens := lim.penalties()
@@ -1030,8 +1011,8 @@ func TestRetryPenalizeOn429(t *testing.T) {
 				t.Fatalf("Penalize called %d times (%v), want %d", len(pens), pens, tc.pens)
 			}
 			for _, p := range pens {
-				if p.acct != retryAcct || p.d < tc.minD || p.d <= 0 {
-					t.Errorf("Penalize(%q, %v), want (%q, >= %v and > 0)", p.acct, p.d, retryAcct, tc.minD)
+				if p.acct != testAccount || p.d < tc.minD || p.d <= 0 {
+					t.Errorf("Penalize(%q, %v), want (%q, >= %v and > 0)", p.acct, p.d, testAccount, tc.minD)
 				}
 			}
 		})
@@ -1055,7 +1036,7 @@ func TestRetryPenalizeOnEvery429(t *testing.T) {
 			lim := &retryLimiter{}
 			env := retrySetup(t, pinterest.WithLimiter(lim), tc.opt)
 			env.srv.Enqueue(retryRepeat(pinteresttest.Fault{Status: 429}, 10)...)
-			res, err := retrySend(t, context.Background(), env.client, retryAcct, retryEvents("pen-all", 2))
+			res, err := retrySend(t, context.Background(), env.client, testAccount, validEvents("pen-all", 2))
 			retryAllFailed(t, res, err, pinterest.ErrRateLimited)
 			retryCheckAttempts(t, env, res, tc.want)
 			if pens := lim.penalties(); len(pens) != tc.want {
@@ -1071,18 +1052,18 @@ func TestRetry429PenalizesDefaultLimiter(t *testing.T) {
 	t.Parallel()
 	env := retrySetup(t, pinterest.WithoutRetries())
 	env.srv.Enqueue(pinteresttest.Fault{Status: 429, RetryAfter: "20"})
-	_, err := env.client.Send(context.Background(), retryAcct, retryEvents("dl-a", 1)...)
+	_, err := env.client.Send(context.Background(), testAccount, validEvents("dl-a", 1)...)
 	if !errors.Is(err, pinterest.ErrRateLimited) {
 		t.Fatalf("Send: %v, want ErrRateLimited", err)
 	}
 	t0 := env.clk.Now()
-	if _, err := env.client.Send(context.Background(), "1234", retryEvents("dl-b", 1)...); err != nil {
+	if _, err := env.client.Send(context.Background(), "1234", validEvents("dl-b", 1)...); err != nil {
 		t.Fatalf("other account: %v", err)
 	}
 	if d := env.clk.Now().Sub(t0); d != 0 {
 		t.Errorf("another ad account waited %v after a 429", d)
 	}
-	if _, err := env.client.Send(context.Background(), retryAcct, retryEvents("dl-c", 1)...); err != nil {
+	if _, err := env.client.Send(context.Background(), testAccount, validEvents("dl-c", 1)...); err != nil {
 		t.Fatalf("same account: %v", err)
 	}
 	if d := env.clk.Now().Sub(t0); d < 20*time.Second {
@@ -1118,7 +1099,7 @@ func TestRetryConcurrentSends(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			evs := retryEvents("g"+strconv.Itoa(g), perSend)
+			evs := validEvents("g"+strconv.Itoa(g), perSend)
 			res, err := env.client.Send(context.Background(), acctOf(g), evs...)
 			outs[g] = out{res, err, evs}
 		}()
@@ -1222,7 +1203,7 @@ func retrySpan(t *testing.T, opts ...pinterest.Option) time.Duration {
 	t.Helper()
 	env := retrySetup(t, append([]pinterest.Option{pinterest.WithMaxEventsPerRequest(1), pinterest.WithConcurrency(1)}, opts...)...)
 	t0 := env.clk.Now()
-	res, err := retrySend(t, context.Background(), env.client, retryAcct, retryEvents("span", 5))
+	res, err := retrySend(t, context.Background(), env.client, testAccount, validEvents("span", 5))
 	retryAllProcessed(t, res, err)
 	if n := len(env.srv.Requests()); n != 5 {
 		t.Errorf("%d requests, want 5", n)
@@ -1256,7 +1237,7 @@ func TestRetryRateLimitOptions(t *testing.T) {
 	if d := retrySpan(t, pinterest.WithRateLimit(1), pinterest.WithLimiter(lim)); d != 0 {
 		t.Errorf("WithLimiter: 5 calls took %v", d)
 	}
-	if n := lim.waited(retryAcct); n != 5 {
+	if n := lim.waited(testAccount); n != 5 {
 		t.Errorf("custom limiter Wait called %d times, want 5", n)
 	}
 }

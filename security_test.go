@@ -54,23 +54,23 @@ func sendErrTexts(res *pinterest.Response, err error) []string {
 
 func TestSendSecurity(t *testing.T) {
 	t.Run("the token is only in the Authorization header", func(t *testing.T) {
-		srv := pinteresttest.NewServerT(t, pinteresttest.WithToken(sendToken))
+		srv := pinteresttest.NewServerT(t, pinteresttest.WithToken(testToken))
 		var logs bytes.Buffer
-		c := sendClient(t, srv, pinterest.WithLogger(sendLogger(&logs)), pinterest.WithMaxEventsPerRequest(2),
+		c := newTestClient(t, srv, pinterest.WithLogger(sendLogger(&logs)), pinterest.WithMaxEventsPerRequest(2),
 			pinterest.WithConcurrency(1), pinterest.WithClock(clock.NewAuto(time.Now())), pinterest.WithRetry(pinterest.RetryPolicy{MaxAttempts: 2}))
-		wrongToken := "wrong-" + sendToken
-		wrong := sendClientToken(t, srv, wrongToken, pinterest.WithLogger(sendLogger(&logs)))
+		wrongToken := "wrong-" + testToken
+		wrong := newTestClientToken(t, srv, wrongToken, pinterest.WithLogger(sendLogger(&logs)))
 		srv.Enqueue(pinteresttest.Fault{}, pinteresttest.Fault{Status: 400}, pinteresttest.Fault{Status: 503}, pinteresttest.Fault{Body: "<html>"})
-		evs, _ := sendSimpleEvents(7, "sec")
+		evs := validEvents("sec", 7)
 		evs = append(evs, pinterest.NewEvent("bad!", pinterest.SourceWeb))
-		res, err := c.Send(context.Background(), sendAdAccount, evs...)
+		res, err := c.Send(context.Background(), testAccount, evs...)
 		texts := sendErrTexts(res, err)
-		res2, err2 := wrong.Send(context.Background(), sendAdAccount, evs[:2]...)
+		res2, err2 := wrong.Send(context.Background(), testAccount, evs[:2]...)
 		texts = append(texts, sendErrTexts(res2, err2)...)
 		if !errors.Is(err2, pinterest.ErrUnauthorized) {
 			t.Errorf("wrong token: err %v, want ErrUnauthorized", err2)
 		}
-		if _, err := pinterest.NewClient("abc "+sendToken, pinterest.WithBaseURL(srv.URL)); err == nil {
+		if _, err := pinterest.NewClient("abc "+testToken, pinterest.WithBaseURL(srv.URL)); err == nil {
 			t.Errorf("NewClient accepted a token with a space")
 		} else {
 			texts = append(texts, err.Error())
@@ -91,7 +91,7 @@ func TestSendSecurity(t *testing.T) {
 			t.Errorf("nothing logged")
 		}
 		for _, s := range texts {
-			for _, tok := range []string{sendToken, strings.ToLower(sendToken), wrongToken} {
+			for _, tok := range []string{testToken, strings.ToLower(testToken), wrongToken} {
 				if strings.Contains(s, tok) {
 					t.Errorf("the token appears in: %.300s", s)
 				}
@@ -130,11 +130,11 @@ func TestSendSecurity(t *testing.T) {
 			{"https://proxy.example/pinterest", true},
 		} {
 			t.Run(tc.url, func(t *testing.T) {
-				_, err := pinterest.NewClient(sendToken, pinterest.WithBaseURL(tc.url))
+				_, err := pinterest.NewClient(testToken, pinterest.WithBaseURL(tc.url))
 				if (err == nil) != tc.ok {
 					t.Errorf("WithBaseURL(%q): err %v, want ok %v", tc.url, err, tc.ok)
 				}
-				if err != nil && strings.Contains(err.Error(), sendToken) {
+				if err != nil && strings.Contains(err.Error(), testToken) {
 					t.Errorf("error has the token: %v", err)
 				}
 			})
@@ -151,8 +151,8 @@ func TestSendSecurity(t *testing.T) {
 				if tc.product != "" {
 					opts = append(opts, pinterest.WithUserAgent(tc.product))
 				}
-				c := sendClient(t, srv, opts...)
-				if _, err := c.Send(context.Background(), sendAdAccount, sendValidEvent("hdr")); err != nil {
+				c := newTestClient(t, srv, opts...)
+				if _, err := c.Send(context.Background(), testAccount, validEvent("hdr")); err != nil {
 					t.Fatal(err)
 				}
 				rq := srv.Requests()[0]
@@ -167,8 +167,8 @@ func TestSendSecurity(t *testing.T) {
 				if rq.ContentType != "application/json" {
 					t.Errorf("Content-Type %q, want application/json", rq.ContentType)
 				}
-				if rq.Method != "POST" || rq.Path != "/v5/ad_accounts/"+sendAdAccount+"/events" || rq.RawQuery != "" || rq.Test {
-					t.Errorf("request %s %s?%s (test %v), want POST /v5/ad_accounts/%s/events", rq.Method, rq.Path, rq.RawQuery, rq.Test, sendAdAccount)
+				if rq.Method != "POST" || rq.Path != "/v5/ad_accounts/"+testAccount+"/events" || rq.RawQuery != "" || rq.Test {
+					t.Errorf("request %s %s?%s (test %v), want POST /v5/ad_accounts/%s/events", rq.Method, rq.Path, rq.RawQuery, rq.Test, testAccount)
 				}
 				if rq.Header.Get("Content-Encoding") != "" {
 					t.Errorf("Content-Encoding %q", rq.Header.Get("Content-Encoding"))
@@ -176,7 +176,7 @@ func TestSendSecurity(t *testing.T) {
 			})
 		}
 		for _, bad := range []string{"a\r\nX-Evil: 1", "a\nb", strings.Repeat("x", 257)} {
-			if _, err := pinterest.NewClient(sendToken, pinterest.WithUserAgent(bad)); err == nil {
+			if _, err := pinterest.NewClient(testToken, pinterest.WithUserAgent(bad)); err == nil {
 				t.Errorf("WithUserAgent(%.20q) accepted", bad)
 			}
 		}
@@ -184,9 +184,9 @@ func TestSendSecurity(t *testing.T) {
 
 	t.Run("test mode", func(t *testing.T) {
 		srv := pinteresttest.NewServerT(t)
-		c := sendClient(t, srv, pinterest.WithTestMode())
-		evs, _ := sendSimpleEvents(3, "testmode")
-		res, err := c.Send(context.Background(), sendAdAccount, evs...)
+		c := newTestClient(t, srv, pinterest.WithTestMode())
+		evs := validEvents("testmode", 3)
+		res, err := c.Send(context.Background(), testAccount, evs...)
 		if err != nil || res.Processed != 3 {
 			t.Fatalf("Send: %v; %s", err, sendFailures(res))
 		}

@@ -581,7 +581,7 @@ func TestSendWideRandomEvents(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := pinteresttest.NewServerT(t)
-			c := sendClient(t, srv, pinterest.WithMaxEventsPerRequest(tc.perReq))
+			c := newTestClient(t, srv, pinterest.WithMaxEventsPerRequest(tc.perReq))
 			r := rand.New(rand.NewPCG(tc.seed, 2024))
 			now := time.Now()
 			evs := make([]*pinterest.Event, tc.n)
@@ -590,7 +590,7 @@ func TestSendWideRandomEvents(t *testing.T) {
 				evs[i], wants[i] = sendRandomEvent(r, i, now, tc.brandID)
 			}
 
-			res, err := c.Send(context.Background(), sendAdAccount, evs...)
+			res, err := c.Send(context.Background(), testAccount, evs...)
 			if err != nil {
 				t.Fatalf("Send: %v; %s", err, sendFailures(res))
 			}

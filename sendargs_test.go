@@ -20,13 +20,13 @@ import (
 
 func TestSendNoEvents(t *testing.T) {
 	srv := pinteresttest.NewServerT(t)
-	c := sendClient(t, srv)
+	c := newTestClient(t, srv)
 	for _, tc := range []struct {
 		name string
 		evs  []*pinterest.Event
 	}{{"no arguments", nil}, {"empty slice", []*pinterest.Event{}}} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := c.Send(context.Background(), sendAdAccount, tc.evs...)
+			res, err := c.Send(context.Background(), testAccount, tc.evs...)
 			if res != nil || !errors.Is(err, pinterest.ErrNoEvents) {
 				t.Errorf("Send() = %v, %v; want nil, ErrNoEvents", res, err)
 			}
@@ -41,8 +41,8 @@ func TestSendInvalidAdAccountID(t *testing.T) {
 	for _, id := range []string{"", "abc", "1234567890123456789", "12-3", " 123", "123 ", "١٢٣", "12/../3", "-1"} {
 		t.Run(strconv.Quote(id), func(t *testing.T) {
 			srv := pinteresttest.NewServerT(t)
-			c := sendClient(t, srv)
-			evs, _ := sendSimpleEvents(3, "acct")
+			c := newTestClient(t, srv)
+			evs := validEvents("acct", 3)
 			res, err := c.Send(context.Background(), id, evs...)
 			if res == nil || len(res.Results) != 3 {
 				t.Fatalf("Send = %v, %v; want 3 results", res, err)
@@ -64,8 +64,8 @@ func TestSendInvalidAdAccountID(t *testing.T) {
 	}
 	t.Run("18 digits is valid", func(t *testing.T) {
 		srv := pinteresttest.NewServerT(t)
-		c := sendClient(t, srv)
-		evs, _ := sendSimpleEvents(1, "acct18")
+		c := newTestClient(t, srv)
+		evs := validEvents("acct18", 1)
 		if res, err := c.Send(context.Background(), "123456789012345678", evs...); err != nil {
 			t.Errorf("Send: %v; %s", err, sendFailures(res))
 		}
@@ -80,7 +80,7 @@ func (e sendErrList) Error() string { return "shutdown: " + strings.Join(e, ", "
 // sendCall runs Send, turning a panic into an error for the test.
 func sendCall(ctx context.Context, c *pinterest.Client, evs []*pinterest.Event) (res *pinterest.Response, panicked any, err error) {
 	defer func() { panicked = recover() }()
-	res, err = c.Send(ctx, sendAdAccount, evs...)
+	res, err = c.Send(ctx, testAccount, evs...)
 	return res, nil, err
 }
 
@@ -115,8 +115,8 @@ func TestSendContextDone(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := pinteresttest.NewServerT(t)
-			c := sendClient(t, srv)
-			evs, _ := sendSimpleEvents(4, "ctx")
+			c := newTestClient(t, srv)
+			evs := validEvents("ctx", 4)
 			evs = append(evs, pinterest.NewEvent(pinterest.EventLead, pinterest.SourceWeb).User(pinterest.NewUserData().Email("a@b.example")))
 			res, p, err := sendCall(tc.ctx(), c, evs)
 			if p != nil {

@@ -63,9 +63,10 @@ func TestSendSplitsIntoRequests(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := pinteresttest.NewServerT(t)
-			c := sendClient(t, srv, tc.opts...)
-			evs, ids := sendSimpleEvents(tc.n, "split")
-			res, err := c.Send(context.Background(), sendAdAccount, evs...)
+			c := newTestClient(t, srv, tc.opts...)
+			evs := validEvents("split", tc.n)
+			ids := eventIDs(evs)
+			res, err := c.Send(context.Background(), testAccount, evs...)
 			if err != nil {
 				t.Fatalf("Send: %v; %s", err, sendFailures(res))
 			}
@@ -83,7 +84,7 @@ func TestSendSplitsIntoRequests(t *testing.T) {
 			reqs := srv.Requests()
 			var runs [][]string
 			for _, rq := range reqs {
-				if rq.Status != 200 || !rq.Authorized || rq.AdAccountID != sendAdAccount {
+				if rq.Status != 200 || !rq.Authorized || rq.AdAccountID != testAccount {
 					t.Errorf("request answered %d (authorized %v, account %q)", rq.Status, rq.Authorized, rq.AdAccountID)
 				}
 				got := sendRequestIDs(t, rq.Body)
@@ -117,7 +118,7 @@ func TestSendConcurrentCalls(t *testing.T) {
 	// one call only, in order (request buffers are pooled), and every result
 	// must be right.
 	srv := pinteresttest.NewServerT(t)
-	c := sendClient(t, srv, pinterest.WithMaxEventsPerRequest(25))
+	c := newTestClient(t, srv, pinterest.WithMaxEventsPerRequest(25))
 	const calls, n = 8, 60
 	type out struct {
 		res *pinterest.Response
@@ -127,8 +128,9 @@ func TestSendConcurrentCalls(t *testing.T) {
 	outs := make(chan out, calls)
 	for g := range calls {
 		go func() {
-			evs, ids := sendSimpleEvents(n, fmt.Sprintf("call%d", g))
-			res, err := c.Send(context.Background(), sendAdAccount, evs...)
+			evs := validEvents(fmt.Sprintf("call%d", g), n)
+			ids := eventIDs(evs)
+			res, err := c.Send(context.Background(), testAccount, evs...)
 			outs <- out{res, err, ids}
 		}()
 	}
@@ -167,7 +169,7 @@ func TestSendConcurrentCalls(t *testing.T) {
 func TestSendSameEventsTwice(t *testing.T) {
 	// Events are not consumed by Send: sent again, they make the same body.
 	srv := pinteresttest.NewServerT(t)
-	c := sendClient(t, srv)
+	c := newTestClient(t, srv)
 	r := rand.New(rand.NewPCG(9, 9))
 	now := time.Now()
 	evs := make([]*pinterest.Event, 50)
@@ -175,7 +177,7 @@ func TestSendSameEventsTwice(t *testing.T) {
 		evs[i], _ = sendRandomEvent(r, i, now, true)
 	}
 	for range 2 {
-		if res, err := c.Send(context.Background(), sendAdAccount, evs...); err != nil {
+		if res, err := c.Send(context.Background(), testAccount, evs...); err != nil {
 			t.Fatalf("Send: %v; %s", err, sendFailures(res))
 		}
 	}

@@ -174,7 +174,7 @@ func TestSendWireJSON(t *testing.T) {
 	}
 	for _, sp := range specials {
 		t.Run("escaping "+sp.name, func(t *testing.T) {
-			ev := sendValidEvent("esc").URL(sp.s).PartnerName(sp.s).
+			ev := validEvent("esc").URL(sp.s).PartnerName(sp.s).
 				Custom(pinterest.CustomData{ContentName: sp.s, Contents: []pinterest.Content{{ItemName: sp.s}}}).
 				Device(pinterest.DeviceInfo{Model: sp.s, Languages: []string{sp.s}})
 			wire := sendMarshalCheck(t, ev)
