@@ -15,7 +15,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/capisdk/pinterest"
-	"github.com/capisdk/pinterest/pinteresttest"
 )
 
 // ---------------------------------------------------------------------------
@@ -90,8 +89,8 @@ func TestSendMixedValidAndInvalid(t *testing.T) {
 	for i, tc := range cases {
 		evs[i] = tc.ev
 	}
-	srv := pinteresttest.NewServerT(t)
-	c := newTestClient(t, srv)
+	env := setup(t)
+	srv, c := env.srv, env.client
 	res, err := c.Send(context.Background(), testAccount, evs...)
 	if res == nil || len(res.Results) != len(cases) {
 		t.Fatalf("Send returned %v results, want %d (err %v)", res, len(cases), err)

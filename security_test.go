@@ -183,8 +183,8 @@ func TestSendSecurity(t *testing.T) {
 	})
 
 	t.Run("test mode", func(t *testing.T) {
-		srv := pinteresttest.NewServerT(t)
-		c := newTestClient(t, srv, pinterest.WithTestMode())
+		env := setup(t, pinterest.WithTestMode())
+		srv, c := env.srv, env.client
 		evs := validEvents("testmode", 3)
 		res, err := c.Send(context.Background(), testAccount, evs...)
 		if err != nil || res.Processed != 3 {

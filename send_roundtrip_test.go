@@ -580,8 +580,8 @@ func TestSendWideRandomEvents(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := pinteresttest.NewServerT(t)
-			c := newTestClient(t, srv, pinterest.WithMaxEventsPerRequest(tc.perReq))
+			env := setup(t, pinterest.WithMaxEventsPerRequest(tc.perReq))
+			srv, c := env.srv, env.client
 			r := rand.New(rand.NewPCG(tc.seed, 2024))
 			now := time.Now()
 			evs := make([]*pinterest.Event, tc.n)

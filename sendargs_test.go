@@ -12,15 +12,14 @@ import (
 	"time"
 
 	"github.com/capisdk/pinterest"
-	"github.com/capisdk/pinterest/pinteresttest"
 )
 
 // ---------------------------------------------------------------------------
 // 5. No events, invalid ad account ids, a context already done.
 
 func TestSendNoEvents(t *testing.T) {
-	srv := pinteresttest.NewServerT(t)
-	c := newTestClient(t, srv)
+	env := setup(t)
+	srv, c := env.srv, env.client
 	for _, tc := range []struct {
 		name string
 		evs  []*pinterest.Event
@@ -40,8 +39,8 @@ func TestSendNoEvents(t *testing.T) {
 func TestSendInvalidAdAccountID(t *testing.T) {
 	for _, id := range []string{"", "abc", "1234567890123456789", "12-3", " 123", "123 ", "١٢٣", "12/../3", "-1"} {
 		t.Run(strconv.Quote(id), func(t *testing.T) {
-			srv := pinteresttest.NewServerT(t)
-			c := newTestClient(t, srv)
+			env := setup(t)
+			srv, c := env.srv, env.client
 			evs := validEvents("acct", 3)
 			res, err := c.Send(context.Background(), id, evs...)
 			if res == nil || len(res.Results) != 3 {
@@ -63,8 +62,7 @@ func TestSendInvalidAdAccountID(t *testing.T) {
 		})
 	}
 	t.Run("18 digits is valid", func(t *testing.T) {
-		srv := pinteresttest.NewServerT(t)
-		c := newTestClient(t, srv)
+		c := setup(t).client
 		evs := validEvents("acct18", 1)
 		if res, err := c.Send(context.Background(), "123456789012345678", evs...); err != nil {
 			t.Errorf("Send: %v; %s", err, sendFailures(res))
@@ -114,8 +112,8 @@ func TestSendContextDone(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := pinteresttest.NewServerT(t)
-			c := newTestClient(t, srv)
+			env := setup(t)
+			srv, c := env.srv, env.client
 			evs := validEvents("ctx", 4)
 			evs = append(evs, pinterest.NewEvent(pinterest.EventLead, pinterest.SourceWeb).User(pinterest.NewUserData().Email("a@b.example")))
 			res, p, err := sendCall(tc.ctx(), c, evs)

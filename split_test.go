@@ -17,7 +17,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/capisdk/pinterest"
-	"github.com/capisdk/pinterest/pinteresttest"
 )
 
 // ---------------------------------------------------------------------------
@@ -62,8 +61,8 @@ func TestSendSplitsIntoRequests(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := pinteresttest.NewServerT(t)
-			c := newTestClient(t, srv, tc.opts...)
+			env := setup(t, tc.opts...)
+			srv, c := env.srv, env.client
 			evs := validEvents("split", tc.n)
 			ids := eventIDs(evs)
 			res, err := c.Send(context.Background(), testAccount, evs...)
@@ -117,8 +116,8 @@ func TestSendConcurrentCalls(t *testing.T) {
 	// One client, many Sends at once: each request must carry the events of
 	// one call only, in order (request buffers are pooled), and every result
 	// must be right.
-	srv := pinteresttest.NewServerT(t)
-	c := newTestClient(t, srv, pinterest.WithMaxEventsPerRequest(25))
+	env := setup(t, pinterest.WithMaxEventsPerRequest(25))
+	srv, c := env.srv, env.client
 	const calls, n = 8, 60
 	type out struct {
 		res *pinterest.Response
@@ -168,8 +167,8 @@ func TestSendConcurrentCalls(t *testing.T) {
 
 func TestSendSameEventsTwice(t *testing.T) {
 	// Events are not consumed by Send: sent again, they make the same body.
-	srv := pinteresttest.NewServerT(t)
-	c := newTestClient(t, srv)
+	env := setup(t)
+	srv, c := env.srv, env.client
 	r := rand.New(rand.NewPCG(9, 9))
 	now := time.Now()
 	evs := make([]*pinterest.Event, 50)
