@@ -493,7 +493,7 @@ func (b *Batcher) Flush(ctx context.Context) error {
 }
 
 // errShutdown is the cause given to the events that Close could not send in time.
-var errShutdown = fmt.Errorf("pinterest: the batcher's Close ended before the event could be sent: %w", ErrClosed)
+var errShutdown = fmt.Errorf("pinterest: the batcher's Close ended before the event's result came: %w", ErrClosed)
 
 // Close stops accepting events (Add then returns ErrClosed), sends every queued
 // event and waits for all results. If ctx ends first, it cancels what is being

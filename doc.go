@@ -50,6 +50,16 @@
 // event Pinterest failed. Each [EventResult] carries the error of its own
 // event. No error text contains personal data or the token.
 //
+// An event whose error matches [ErrOutcomeUnknown] may have been processed:
+// its request was written, and no answer said what became of it (a timeout
+// or reset after it was sent, a cancelled context, a Batcher's Close with
+// the request in flight, a 500, 502 or 504, an unreadable answer). Whether
+// the request was written is told by net/http/httptrace, never guessed. Send
+// such a web or app event again with the same event id (Pinterest
+// de-duplicates them by event id within 48 hours); hold such an offline event
+// for review, as Pinterest does not de-duplicate offline events. An event
+// whose request never left the machine never matches ErrOutcomeUnknown.
+//
 // # Retries and rate limits
 //
 // A [RateLimiter] (one token bucket per ad account, on golang.org/x/time/rate)
@@ -63,8 +73,11 @@
 // Retry-After as a floor; a 429 also slows the ad account down in the limiter
 // ([Penalizer]). Other 4xx answers are never retried, and retries stop at the
 // context's deadline. Pinterest de-duplicates web and app events by event id;
-// it does not de-duplicate offline events, so [WithoutAmbiguousRetries] turns
-// off the retries that could count an event twice.
+// it does not de-duplicate offline events, so a failure after which Pinterest
+// may have processed the request (a 500, 502 or 504, a reset or timeout after
+// the request was written) is retried for web and app events only: offline
+// events travel in requests of their own and end with [ErrOutcomeUnknown]
+// instead. [WithoutAmbiguousRetries] turns those retries off for every event.
 //
 // # Batching
 //

@@ -370,7 +370,7 @@ func (c *Client) getEQS(ctx context.Context, u, path string, attempt int) ([]Eve
 	begin := c.cfg.clock.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		r := transportFailure(ctx, err)
+		r := transportFailure(ctx, err, false) // a GET changes nothing: never ambiguous
 		c.logGet(ctx, path, attempt, 0, begin, r.err)
 		return nil, r
 	}

@@ -65,9 +65,19 @@ var (
 	// ErrClosed: the Batcher is closed.
 	ErrClosed = errors.New("pinterest: batcher closed")
 	// ErrOutcomeUnknown: the request holding the event was written to the
-	// network but no answer says what became of it (a timeout or a reset after
-	// the body was sent, a cancelled context while waiting for the answer, a
-	// shutdown with the request in flight). Pinterest may have processed it.
+	// network but no answer says what became of it: a timeout or a reset
+	// after the request was sent, the context cancelled while waiting for
+	// the answer, a Batcher's Close ending with the request in flight, a
+	// 500, 502 or 504, an unreadable 200, a 422 that does not say which
+	// events failed, or retries that ended after any of these. Pinterest may
+	// have processed the event. The error also matches its cause (an
+	// *APIError, a *TransportError, a context error, ErrClosed...). An event
+	// whose request was never written never matches it.
+	//
+	// What to do: a web or app event may be sent again with the same event
+	// id, since Pinterest de-duplicates those by event id within 48 hours;
+	// an offline event should be held for review, since Pinterest does not
+	// de-duplicate offline events and a re-send may count it twice.
 	ErrOutcomeUnknown = errors.New("pinterest: outcome unknown")
 )
 
@@ -184,6 +194,16 @@ func (e *TransportError) Error() string { return "pinterest: transport: " + e.Er
 
 // Unwrap returns the cause.
 func (e *TransportError) Unwrap() error { return e.Err }
+
+// unknownOutcome is the error of an event whose request may have been
+// processed: it matches ErrOutcomeUnknown and its cause.
+type unknownOutcome struct{ err error }
+
+func (e *unknownOutcome) Error() string {
+	return "pinterest: outcome unknown, Pinterest may have processed the event: " + strings.TrimPrefix(e.err.Error(), "pinterest: ")
+}
+
+func (e *unknownOutcome) Unwrap() []error { return []error{ErrOutcomeUnknown, e.err} }
 
 // ctxCause returns why ctx ended: its cause when one was given (a closing
 // Batcher gives one), else its error.

@@ -133,7 +133,7 @@ func TestObserverSend(t *testing.T) {
 			"end attempt=2 status=502 outcome=unknown cause=malformed_response ctx=send/attempt",
 			"retry attempt=2 reason=malformed_response status=502 retry=false wait=0s giveup=max_attempts",
 			"dropped 549755885175 user_data.ph: fewer than 7 digits",
-			"events 549755885175 failed cause=malformed_response count=2 ctx=send",
+			"events 549755885175 unknown cause=outcome_unknown count=2 ctx=send",
 			"events 549755885175 failed cause=invalid count=1 ctx=send",
 		}},
 	}

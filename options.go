@@ -176,11 +176,13 @@ func WithoutRetries() Option {
 }
 
 // WithoutAmbiguousRetries retries only failures where Pinterest certainly did
-// not process the request (429, 503, connection refused). Failures after which
-// it may have (500, 502, 504, a reset or timeout after the request was sent, an
-// unreadable 200) then fail the events instead. Pinterest de-duplicates web and
-// app events by event id, so retrying them is safe; it does not de-duplicate
-// offline events, which a retry could count twice.
+// not process the request (429, 503, a request that was never written).
+// Failures after which it may have (500, 502, 504, a reset or timeout after
+// the request was written, an unreadable 200) then end the events with an
+// error matching ErrOutcomeUnknown instead. Without this option that is
+// already the rule for offline events, which Pinterest does not de-duplicate
+// and a retry could count twice; web and app events, which it de-duplicates
+// by event id, are retried.
 func WithoutAmbiguousRetries() Option {
 	return optionFunc(func(c *config) error { c.noAmbiguousRetr = true; return nil })
 }

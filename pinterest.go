@@ -220,8 +220,7 @@ func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	sem := make(chan struct{}, c.cfg.concurrency)
-	for start := 0; start < len(valid); start += c.cfg.maxPerRequest {
-		ch := chunk{account: adAccountID, events: events, idx: valid[start:min(start+c.cfg.maxPerRequest, len(valid))]}
+	for _, ch := range c.chunks(adAccountID, events, valid) {
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
@@ -245,6 +244,34 @@ type chunk struct {
 	account string
 	events  []*Event // every event of the Send call
 	idx     []int    // the positions, in events, of the ones in this request
+	offline bool     // the events are offline ones: no ambiguous retries (retry.go)
+}
+
+// chunks cuts the valid events (indexes into events) into requests of at
+// most WithMaxEventsPerRequest events. Offline events travel in requests of
+// their own, after the others, because they are not retried after an
+// ambiguous failure: Pinterest does not de-duplicate them.
+func (c *Client) chunks(account string, events []*Event, valid []int) []chunk {
+	online := make([]int, 0, len(valid))
+	var offline []int
+	for _, i := range valid {
+		if events[i].source == SourceOffline {
+			offline = append(offline, i)
+		} else {
+			online = append(online, i)
+		}
+	}
+	var out []chunk
+	for _, g := range [...]struct {
+		idx     []int
+		offline bool
+	}{{online, false}, {offline, true}} {
+		for start := 0; start < len(g.idx); start += c.cfg.maxPerRequest {
+			out = append(out, chunk{account: account, events: events, offline: g.offline,
+				idx: g.idx[start:min(start+c.cfg.maxPerRequest, len(g.idx))]})
+		}
+	}
+	return out
 }
 
 // summarize counts the results and builds the call's error.

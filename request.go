@@ -3,10 +3,8 @@ package pinterest
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -43,14 +41,18 @@ func (c *Client) attempt(ctx context.Context, ch chunk, n int) attemptResult {
 
 	actx, cancel := context.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
-	req, err := c.newRequest(actx, ch.account, rb, buf)
+	if ctx.Err() != nil { // ended before anything was sent: surely not processed
+		return attemptResult{err: ctxCause(ctx)}
+	}
+	wt := new(wireTrace)
+	req, err := c.newRequest(wt.with(actx), ch.account, rb, buf)
 	if err != nil {
 		return attemptResult{err: err}
 	}
 	facts := attemptLog{account: ch.account, events: len(ch.idx), attempt: n, start: c.cfg.clock.Now()}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		r := transportFailure(ctx, err)
+		r := transportFailure(ctx, err, wt.mayHaveArrived())
 		c.logAttempt(ctx, slog.LevelWarn, "pinterest: request failed", facts, slog.String("error", r.err.Error()))
 		return r
 	}
@@ -122,22 +124,14 @@ func (c *Client) getBuf() *[]byte {
 	return &b
 }
 
-// transportFailure classifies an error of http.Client.Do.
-func transportFailure(ctx context.Context, err error) attemptResult {
+// transportFailure classifies an error of http.Client.Do. written says
+// whether the request may have reached Pinterest whole (see wireTrace): then
+// Pinterest may have processed it, and the failure is ambiguous.
+func transportFailure(ctx context.Context, err error, written bool) attemptResult {
 	if ctx.Err() != nil {
-		return attemptResult{err: ctxCause(ctx)}
+		return attemptResult{err: ctxCause(ctx), ambiguous: written}
 	}
-	// Every transport error is retried; whether the request reached Pinterest
-	// cannot be told in general (a reset may come after the body was read), so
-	// all are ambiguous except a refused connection.
-	return attemptResult{err: &TransportError{Err: err}, retry: true, ambiguous: !isDialError(err)}
-}
-
-// isDialError reports a connection that was never made: the request surely
-// did not reach the server.
-func isDialError(err error) bool {
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	return attemptResult{err: &TransportError{Err: err}, retry: true, ambiguous: written}
 }
 
 // attemptLog holds what the log says of one attempt: never a body, a token or

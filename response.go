@@ -79,6 +79,8 @@ func (c *Client) interpret(resp *http.Response, data []byte, readErr error, n in
 		var ev apiEvents
 		if apiErr.Details != nil && json.Unmarshal(apiErr.Details, &ev) == nil && len(ev.Events) == n {
 			r.events = &ev
+		} else {
+			r.ambiguous = true // some events were processed, but which is not said
 		}
 	case st >= 500 && st != http.StatusNotImplemented && st != http.StatusHTTPVersionNotSupported:
 		r.retry, r.ambiguous = true, true
@@ -159,6 +161,15 @@ func (o outcome) report(ch chunk, results []EventResult) {
 // err is the error of a request that got no per-event statuses: the last
 // failure, with why retrying stopped and how many attempts were made.
 func (o outcome) err() error {
+	err := o.failure()
+	if o.ambiguous {
+		return &unknownOutcome{err: err}
+	}
+	return err
+}
+
+// failure is the request's failure before ambiguity is accounted for.
+func (o outcome) failure() error {
 	err := o.last.err
 	switch {
 	case err == nil: // stopped before any attempt was made

@@ -25,11 +25,16 @@ const (
 // RetryPolicy says how failed requests are retried. Zero fields take the
 // defaults (DefaultMaxAttempts...). Set it with WithRetry.
 //
-// 429 and 503 answers are retried with exponential backoff and jitter; a
-// Retry-After header (seconds or an HTTP date) is honoured as a floor, capped
-// at MaxRetryAfter. 500, 502, 504, unreadable answers and transport errors
-// (reset, timeout) are retried as well, unless WithoutAmbiguousRetries is given.
-// Other 4xx answers are never retried. Retries stop at MaxAttempts, at
+// 429 and 503 answers, and connections that failed before the request was
+// written, are retried with exponential backoff and jitter; a Retry-After
+// header (seconds or an HTTP date) is honoured as a floor, capped at
+// MaxRetryAfter. Failures after which Pinterest may have processed the
+// request (500, 502, 504, an unreadable 200, a reset or timeout after the
+// request was written) are ambiguous: they are retried for web and app
+// events, which Pinterest de-duplicates by event id, but not for offline
+// events, which it does not de-duplicate (their events end with an error
+// matching ErrOutcomeUnknown instead), nor for any event with
+// WithoutAmbiguousRetries. Other 4xx answers are never retried. Retries stop at MaxAttempts, at
 // MaxElapsed and at the context's deadline.
 type RetryPolicy struct {
 	MaxAttempts     int           // attempts per request, including the first; 1 turns retries off
@@ -70,6 +75,10 @@ type outcome struct {
 	last     attemptResult
 	attempts int
 	stop     error
+	// ambiguous: some attempt may have been processed (it was written and
+	// no answer said it was not). Unless the last answer has per-event
+	// statuses, the events' outcome is then unknown.
+	ambiguous bool
 }
 
 // sendChunk sends the chunk as one request, waiting for the rate limiter
@@ -85,11 +94,12 @@ func (c *Client) sendChunk(ctx context.Context, ch chunk, results []EventResult)
 		}
 		o.attempts++
 		o.last = c.observedAttempt(ctx, ch, o.attempts) // request.go's attempt, observed (observer.go)
+		o.ambiguous = o.ambiguous || o.last.ambiguous
 		if o.last.events != nil || !o.last.retry {
 			break
 		}
 		f := retryFacts{last: o.last, attempts: o.attempts, next: bo.NextBackOff(), start: start, now: clk.Now(), deadline: deadline(ctx)}
-		d := retryDelay(c.cfg.retry, c.cfg.noAmbiguousRetr, f)
+		d := retryDelay(c.cfg.retry, c.cfg.noAmbiguousRetr || ch.offline, f)
 		c.penalize(ch.account, o.last, d.wait)
 		c.observeRetry(ctx, ch.account, o.attempts, o.last, d)
 		if !d.retry {
