@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/capisdk/pinterest/internal/freelist"
 )
 
 // Version is the SDK's version, sent in the User-Agent header.
@@ -27,7 +29,8 @@ type Client struct {
 	endpoint  string // base URL + "/v5/ad_accounts/"
 	userAgent string
 	bufs      sync.Pool
-	quality   *QualityMeter // what was sent, for Quality (quality.go)
+	quality   *QualityMeter  // what was sent, for Quality (quality.go)
+	answers   *freelist.List // buffers answers are read into (answer_read.go)
 }
 
 // NewClient returns a client that authenticates with token: a conversion
@@ -60,6 +63,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		http:     noRedirects(cfg.httpClient),
 		endpoint: cfg.baseURL.String() + "/v5/ad_accounts/",
 		quality:  newQualityMeter(cfg.clock),
+		answers:  freelist.New(cfg.concurrency+1, 64<<10, maxKeptAnswer),
 	}
 	c.userAgent = "capisdk-pinterest-go/" + Version + " (" + runtime.Version() + ")"
 	if cfg.userAgent != "" {

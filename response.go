@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,13 +12,17 @@ import (
 
 // apiEvents is the 200 answer (and the details of a 422).
 type apiEvents struct {
-	NumReceived  *int `json:"num_events_received"`
-	NumProcessed *int `json:"num_events_processed"`
-	Events       []struct {
-		Status         string  `json:"status"`
-		ErrorMessage   *string `json:"error_message"`
-		WarningMessage *string `json:"warning_message"`
-	} `json:"events"`
+	NumReceived  *int             `json:"num_events_received"`
+	NumProcessed *int             `json:"num_events_processed"`
+	Events       []apiEventStatus `json:"events"`
+	nums         [2]int           // what the Num pointers point to, when decodeEvents scanned the answer
+}
+
+// apiEventStatus is the status of one event in an answer.
+type apiEventStatus struct {
+	Status         string  `json:"status"`
+	ErrorMessage   *string `json:"error_message"`
+	WarningMessage *string `json:"warning_message"`
 }
 
 type apiErrorBody struct {
@@ -30,14 +33,6 @@ type apiErrorBody struct {
 
 // maxResponseBytes bounds how much of an answer is read.
 const maxResponseBytes = 8 << 20
-
-// readAnswer reads and closes the body of the answer to a request of n
-// events, and interprets it.
-func (c *Client) readAnswer(resp *http.Response, n int) attemptResult {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
-	resp.Body.Close()
-	return c.interpret(resp, data, err, n)
-}
 
 // interpret turns an answer into per-event statuses or a request failure.
 func (c *Client) interpret(resp *http.Response, data []byte, readErr error, n int) attemptResult {
@@ -97,7 +92,7 @@ func interpretOK(data []byte, readErr error, n int) attemptResult {
 	switch {
 	case readErr != nil:
 		r.err = &APIError{StatusCode: st, Message: "answer cut short: " + readErr.Error(), Excerpt: excerpt(data)}
-	case json.Unmarshal(data, &ev) != nil || ev.Events == nil:
+	case decodeEvents(data, n, &ev) != nil || ev.Events == nil: // answer_decode.go
 		r.err = &APIError{StatusCode: st, Message: "answer is not the expected JSON", Excerpt: excerpt(data)}
 	case len(ev.Events) != n:
 		r.err = &APIError{StatusCode: st, Message: "answer has " + strconv.Itoa(len(ev.Events)) + " event statuses for " + strconv.Itoa(n) + " events"}
