@@ -28,7 +28,7 @@ type Client struct {
 	limiter   Limiter
 	endpoint  string // base URL + "/v5/ad_accounts/"
 	userAgent string
-	bufs      sync.Pool
+	bufs      *freelist.List // request bodies (request.go)
 	quality   *QualityMeter  // what was sent, for Quality (quality.go)
 	answers   *freelist.List // buffers answers are read into (answer_read.go)
 }
@@ -63,6 +63,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		http:     noRedirects(cfg.httpClient),
 		endpoint: cfg.baseURL.String() + "/v5/ad_accounts/",
 		quality:  newQualityMeter(cfg.clock),
+		bufs:     freelist.New(cfg.concurrency+1, 64<<10, maxKeptBody),
 		answers:  freelist.New(cfg.concurrency+1, 64<<10, maxKeptAnswer),
 	}
 	c.userAgent = "capisdk-pinterest-go/" + Version + " (" + runtime.Version() + ")"

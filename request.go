@@ -116,13 +116,15 @@ type body struct {
 
 func (b *body) Close() error { b.once.Do(func() { close(b.done) }); return nil }
 
-func (c *Client) getBuf() *[]byte {
-	if p, ok := c.bufs.Get().(*[]byte); ok {
-		return p
-	}
-	b := make([]byte, 0, 64<<10)
-	return &b
-}
+// getBuf returns a buffer for a request body. The buffers are kept in a
+// mutex-guarded free list rather than a sync.Pool: a pool keeps them per P
+// and drops them at garbage collections, so that a sender often missed it
+// and regrew a buffer of a megabyte for every request.
+func (c *Client) getBuf() *[]byte { return c.bufs.Get() }
+
+// maxKeptBody is the largest request buffer kept for reuse: 1,000 events
+// with custom data take about 1.1 MB.
+const maxKeptBody = 8 << 20
 
 // transportFailure classifies an error of http.Client.Do. written says
 // whether the request may have reached Pinterest whole (see wireTrace): then
