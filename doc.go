@@ -38,6 +38,16 @@
 // language. Its middleware keeps the epik parameter of an ad click's landing
 // page as a first-party _epik cookie for the visitor's later conversions.
 //
+// # Offline conversions
+//
+// Sales in stores and leads in a CRM arrive as files, with names as other
+// tools write them and no event id. [ParseEventName] and [ParseActionSource]
+// map names such as "Purchase", "CompleteRegistration" or "physical_store" to
+// Pinterest's; [DeriveEventID] makes a stable, documented id from what
+// identifies the event, so that a file uploaded twice carries the same ids.
+// The command github.com/capisdk/pinterest/cmd/pinconv uploads such files
+// (CSV, TSV, JSON Lines) with this package, resumably.
+//
 // # Errors
 //
 // The error of [Client.Send] is nil only when every event was processed.
