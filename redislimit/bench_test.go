@@ -3,6 +3,10 @@ package redislimit_test
 import (
 	"context"
 	"testing"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/capisdk/pinterest"
 	"github.com/capisdk/pinterest/redislimit"
@@ -10,8 +14,11 @@ import (
 
 // BenchmarkWait measures the time one Wait adds to a call when the budget is
 // not the bottleneck (the limit is a billion calls per minute, so no Wait
-// sleeps): the exchange with a redis-server on loopback (a pipeline of two
-// PTTL, then redis_rate's GCRA script), next to the SDK's in-process limiter.
+// sleeps): the exchange with a redis-server on loopback (redis_rate's GCRA
+// script; the penalty keys every 100 ms), with a default client ("redis",
+// the exchange on its own goroutine) and one with ContextTimeoutEnabled
+// ("redis-ctxtimeout", on the caller's), next to redis_rate alone and the
+// SDK's in-process limiter.
 //
 //	go test -run '^$' -bench . -benchmem -count 6
 func BenchmarkWait(b *testing.B) {
@@ -20,6 +27,21 @@ func BenchmarkWait(b *testing.B) {
 	b.Run("redis", func(b *testing.B) {
 		rs := startRedis(b)
 		l, err := redislimit.New(rs.client(b), huge)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := l.Wait(ctx, "549755885175"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("redis-ctxtimeout", func(b *testing.B) {
+		rs := startRedis(b)
+		rdb := redis.NewClient(&redis.Options{Addr: rs.Addr, ContextTimeoutEnabled: true})
+		defer rdb.Close()
+		l, err := redislimit.New(rdb, huge)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -45,6 +67,21 @@ func BenchmarkWait(b *testing.B) {
 				}
 			}
 		})
+	})
+	// The floor: redis_rate's script alone, on the caller's goroutine, with
+	// no penalty keys, gate or timeout; the difference to "redis" is this
+	// package's own cost.
+	b.Run("redis_rate-alone", func(b *testing.B) {
+		rs := startRedis(b)
+		rl := redis_rate.NewLimiter(rs.client(b))
+		limit := redislimit.Shape(huge, time.Minute)
+		b.ReportAllocs()
+		for b.Loop() {
+			res, err := rl.Allow(ctx, "549755885175", limit)
+			if err != nil || res.Allowed != 1 {
+				b.Fatal(res, err)
+			}
+		}
 	})
 	b.Run("in-process", func(b *testing.B) {
 		l, err := pinterest.NewRateLimiter(huge)

@@ -4,7 +4,7 @@
 // beside them) share Pinterest's per-ad-account limit instead of each
 // spending it as if it were alone.
 //
-//	rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{"redis:6379"}})
+//	rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{"redis:6379"}, ContextTimeoutEnabled: true})
 //	lim, err := redislimit.New(rdb, pinterest.DefaultCallsPerMinute, redislimit.WithFallback(10))
 //	...
 //	client, err := pinterest.NewClient(token, pinterest.WithLimiter(lim))
@@ -68,7 +68,9 @@
 // # When Redis is unavailable
 //
 // Each exchange with Redis is bounded by WithTimeout (250 ms by default),
-// whatever the Redis client's own timeouts. Without WithFallback a failed or
+// whatever the Redis client's own timeouts (a client with
+// ContextTimeoutEnabled set does that itself, and saves each Wait a
+// goroutine hand-over). Without WithFallback a failed or
 // timed-out exchange makes Wait return an error wrapping ErrUnavailable, and
 // the SDK fails those events with it: nothing is sent unlimited.
 //

@@ -23,7 +23,7 @@ func Example() {
 
 	// redisAddr is "host:6379"; Addrs can list Cluster nodes, or Sentinels
 	// with MasterName set.
-	rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{redisAddr}})
+	rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{redisAddr}, ContextTimeoutEnabled: true})
 	defer rdb.Close()
 	lim, err := redislimit.New(rdb, pinterest.DefaultCallsPerMinute, redislimit.WithFallback(10))
 	if err != nil {

@@ -30,8 +30,9 @@ type Limiter struct {
 	normal redis_rate.Limit // the shape of the limit
 	slow   redis_rate.Limit // after a penalty: half the rate, burst of at most 2
 
-	gates gates         // one Redis waiter per ad account per process
-	local *localLimiter // nil without WithFallback
+	inline bool          // rdb honours context deadlines (ContextTimeoutEnabled)
+	gates  gates         // one Redis waiter per ad account per process
+	local  *localLimiter // nil without WithFallback
 
 	mode atomic.Int32 // a mode; changed under mu
 	mu   sync.Mutex
@@ -86,6 +87,7 @@ func New(rdb redis.UniversalClient, limit int, opts ...Option) (*Limiter, error)
 	normal := Shape(limit, cfg.window)
 	l := &Limiter{
 		rdb:    rdb,
+		inline: honoursContext(rdb),
 		rl:     redis_rate.NewLimiter(rdb),
 		cfg:    cfg,
 		normal: normal,
@@ -95,6 +97,21 @@ func New(rdb redis.UniversalClient, limit int, opts ...Option) (*Limiter, error)
 		l.local = newLocalLimiter(normal, cfg.fleetSize)
 	}
 	return l, nil
+}
+
+// honoursContext reports whether rdb bounds its network waits by the
+// context's deadline (its options set ContextTimeoutEnabled). Unknown
+// implementations of redis.UniversalClient are assumed not to.
+func honoursContext(rdb redis.UniversalClient) bool {
+	switch c := rdb.(type) {
+	case *redis.Client:
+		return c.Options().ContextTimeoutEnabled
+	case *redis.ClusterClient:
+		return c.Options().ContextTimeoutEnabled
+	case *redis.Ring:
+		return c.Options().ContextTimeoutEnabled
+	}
+	return false
 }
 
 // Shape returns the GCRA parameters New uses for limit calls in any window
@@ -338,8 +355,11 @@ func (l *Limiter) exchange(ctx context.Context, k keys, check, slow bool) (answe
 // call runs f with the Limiter's per-exchange timeout. It returns when f does
 // or when the timeout or ctx ends, whichever comes first, so an unresponsive
 // Redis cannot hold the caller longer than the timeout even if the Redis
-// client's own timeouts are longer (an abandoned f ends by those). Errors are
-// waitErr(ctx's error) when ctx ended, *unavailable otherwise.
+// client's own timeouts are longer: f runs on a goroutine of its own (an
+// abandoned f ends by the client's timeouts), unless the client honours
+// context deadlines (l.inline), when f runs on the caller's goroutine,
+// saving the hand-over. Errors are waitErr(ctx's error) when ctx ended,
+// *unavailable otherwise.
 func call[T any](ctx context.Context, l *Limiter, f func(context.Context) (T, error)) (T, error) {
 	type result struct {
 		v   T
@@ -347,12 +367,27 @@ func call[T any](ctx context.Context, l *Limiter, f func(context.Context) (T, er
 	}
 	cctx, cancel := context.WithTimeout(ctx, l.cfg.timeout)
 	defer cancel()
+	var zero T
+	if l.inline {
+		// The client bounds every blocking step by cctx's deadline itself.
+		v, err := f(cctx)
+		switch {
+		case err == nil:
+			return v, nil
+		case ctx.Err() != nil:
+			return zero, waitErr(ctx.Err())
+		}
+		l.redisErrors.Add(1)
+		if cctx.Err() != nil {
+			err = fmt.Errorf("no answer within %v: %w", l.cfg.timeout, err)
+		}
+		return zero, &unavailable{err}
+	}
 	done := make(chan result, 1)
 	go func() {
 		v, err := f(cctx)
 		done <- result{v, err}
 	}()
-	var zero T
 	select {
 	case r := <-done:
 		if r.err == nil {

@@ -62,10 +62,17 @@ func WithKeyPrefix(prefix string) Option {
 	})
 }
 
-// WithTimeout bounds each Redis call a Wait or Penalize makes (default
+// WithTimeout bounds each exchange with Redis of a Wait or Penalize (default
 // DefaultTimeout), whatever the timeouts of the Redis client: a Wait never
-// blocks on an unresponsive Redis for longer than that. A call that times out
-// counts as Redis being unavailable. d must be positive.
+// blocks on an unresponsive Redis for longer than that. An exchange that
+// times out counts as Redis being unavailable. d must be positive.
+//
+// A client whose options set ContextTimeoutEnabled (redis.Options,
+// redis.UniversalOptions...) bounds its own waits by the deadline, and the
+// exchange runs on the caller's goroutine. Other clients do not, so the
+// exchange runs on a goroutine of its own that the caller stops waiting for
+// at the timeout; that hand-over costs some microseconds per Wait (see
+// BenchmarkWait).
 func WithTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) error {
 		if d <= 0 {
