@@ -26,7 +26,8 @@
 // [Client.Send] validates each event locally first: one that cannot be valid
 // fails alone, with a [*FieldError] naming the field, and the others are sent.
 // It splits the rest into requests of at most [DefaultMaxEventsPerRequest]
-// events and returns a [Response] with exactly one [EventResult] per event, in
+// events and [DefaultMaxRequestBytes] bytes (a request answered 413 is halved)
+// and returns a [Response] with exactly one [EventResult] per event, in
 // input order.
 //
 // # Web events

@@ -21,6 +21,7 @@ const (
 	DefaultTimeout             = 30 * time.Second            // WithTimeout: per HTTP attempt
 	DefaultMaxEventsPerRequest = 1000                        // WithMaxEventsPerRequest: Pinterest's maximum
 	DefaultConcurrency         = 4                           // WithConcurrency: requests in flight per Send
+	DefaultMaxRequestBytes     = 2 << 20                     // WithMaxRequestBytes: 2 MiB per request body
 )
 
 // Option configures a Client. Options check their arguments, so NewClient
@@ -43,6 +44,7 @@ type config struct {
 	phoneCC         string
 	timeout         time.Duration
 	maxPerRequest   int
+	maxRequestBytes int
 	concurrency     int
 	clock           clock.Clock
 	observer        *Observer          // nil: nothing observes the client
@@ -52,13 +54,14 @@ type config struct {
 func defaultConfig() config {
 	u, _ := url.Parse(DefaultBaseURL)
 	return config{
-		baseURL:       u,
-		newLimiter:    rateLimitOf(DefaultCallsPerMinute),
-		retry:         RetryPolicy{}.withDefaults(),
-		timeout:       DefaultTimeout,
-		maxPerRequest: DefaultMaxEventsPerRequest,
-		concurrency:   DefaultConcurrency,
-		clock:         clock.Real,
+		baseURL:         u,
+		newLimiter:      rateLimitOf(DefaultCallsPerMinute),
+		retry:           RetryPolicy{}.withDefaults(),
+		timeout:         DefaultTimeout,
+		maxPerRequest:   DefaultMaxEventsPerRequest,
+		maxRequestBytes: DefaultMaxRequestBytes,
+		concurrency:     DefaultConcurrency,
+		clock:           clock.Real,
 	}
 }
 
@@ -248,6 +251,30 @@ func WithMaxEventsPerRequest(n int) Option {
 			return fmt.Errorf("pinterest: WithMaxEventsPerRequest: want 1 to 1000, got %d", n)
 		}
 		c.maxPerRequest = n
+		return nil
+	})
+}
+
+// minRequestBytes is the smallest budget WithMaxRequestBytes takes: room for
+// a few ordinary events.
+const minRequestBytes = 4 << 10
+
+// WithMaxRequestBytes bounds the size of a request's body (default
+// DefaultMaxRequestBytes, 2 MiB: Pinterest documents no limit, and 2 MiB is
+// the threshold of Tealium's Pinterest connector). Requests are cut by
+// encoded size as well as by WithMaxEventsPerRequest, so that one large
+// event does not take others down with it; an event that alone exceeds the
+// budget fails locally with a *FieldError and is not sent. Independently, a
+// request answered 413 (too large for the server, which processed none of
+// it) is split in halves that are sent in its place, down to single events:
+// only an event too large on its own fails, with the 413 *APIError. n must be
+// at least 4 KiB.
+func WithMaxRequestBytes(n int) Option {
+	return optionFunc(func(c *config) error {
+		if n < minRequestBytes {
+			return fmt.Errorf("pinterest: WithMaxRequestBytes: want at least %d, got %d", minRequestBytes, n)
+		}
+		c.maxRequestBytes = n
 		return nil
 	})
 }

@@ -169,8 +169,8 @@ func validAdAccountID(id string) error {
 // It validates each event locally first: an event that cannot be valid (no id,
 // no user data meeting Pinterest's minimum, a malformed name, a negative
 // value...) fails at once with a *FieldError, and the other events are still
-// sent. The valid ones go in requests of at most 1,000 events (see
-// WithMaxEventsPerRequest), each waiting for the rate limiter and retried as
+// sent. The valid ones go in requests of at most 1,000 events and 2 MiB (see
+// WithMaxEventsPerRequest and WithMaxRequestBytes), each waiting for the rate limiter and retried as
 // the RetryPolicy says, with up to WithConcurrency requests in flight.
 //
 // The Response holds exactly one EventResult per event, in input order, and is
@@ -250,10 +250,13 @@ type chunk struct {
 	events  []*Event // every event of the Send call
 	idx     []int    // the positions, in events, of the ones in this request
 	offline bool     // the events are offline ones: no ambiguous retries (retry.go)
+	prior   int      // attempts of the larger requests this one was cut from (budget.go)
+	depth   int      // how many times it was halved after a 413 (budget.go)
 }
 
 // chunks cuts the valid events (indexes into events) into requests of at
-// most WithMaxEventsPerRequest events. Offline events travel in requests of
+// most WithMaxEventsPerRequest events; a request over WithMaxRequestBytes is
+// cut further when it is encoded (budget.go). Offline events travel in requests of
 // their own, after the others, because they are not retried after an
 // ambiguous failure: Pinterest does not de-duplicate them.
 func (c *Client) chunks(account string, events []*Event, valid []int) []chunk {

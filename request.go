@@ -19,13 +19,19 @@ type attemptResult struct {
 	ambiguous  bool       // Pinterest may have processed the request
 	status     int        // the answer's HTTP status; 0 when none came
 	retryAfter time.Duration
+	overBudget bool // the body was over WithMaxRequestBytes: nothing was sent
 }
 
 // attempt makes one HTTP request for the chunk; n counts the attempts, from 1.
 // The answer is read by readAnswer (response.go).
 func (c *Client) attempt(ctx context.Context, ch chunk, n int) attemptResult {
 	bufp := c.getBuf()
-	buf := ch.appendBody((*bufp)[:0]) // encoded anew for every attempt
+	buf := ch.appendBody((*bufp)[:0])     // encoded anew for every attempt
+	if len(buf) > c.cfg.maxRequestBytes { // not sent: the retry loop cuts the chunk (budget.go)
+		*bufp = buf[:0]
+		c.bufs.Put(bufp)
+		return attemptResult{overBudget: true, err: eventErr("event", "the request is larger than WithMaxRequestBytes")}
+	}
 	rb := &body{done: make(chan struct{})}
 	rb.Reset(buf)
 	defer func() {

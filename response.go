@@ -149,7 +149,7 @@ func (o outcome) report(ch chunk, results []EventResult) {
 	for _, i := range ch.idx {
 		results[i].Status = StatusFailed
 		results[i].Err = err
-		results[i].Attempts = o.attempts
+		results[i].Attempts = ch.prior + o.attempts
 	}
 }
 
@@ -182,7 +182,7 @@ func (o outcome) mapEvents(ch chunk, results []EventResult) {
 	for k, i := range ch.idx {
 		e := o.last.events.Events[k]
 		res := &results[i]
-		res.Attempts = o.attempts
+		res.Attempts = ch.prior + o.attempts
 		if e.WarningMessage != nil && *e.WarningMessage != "" {
 			res.Warnings = append(res.Warnings, *e.WarningMessage)
 		}

@@ -94,6 +94,10 @@ func (c *Client) sendChunk(ctx context.Context, ch chunk, results []EventResult)
 		}
 		o.attempts++
 		o.last = c.observedAttempt(ctx, ch, o.attempts) // request.go's attempt, observed (observer.go)
+		if o.last.overBudget {
+			o.attempts-- // nothing was sent
+			break
+		}
 		o.ambiguous = o.ambiguous || o.last.ambiguous
 		if o.last.events != nil || !o.last.retry {
 			break
@@ -111,6 +115,9 @@ func (c *Client) sendChunk(ctx context.Context, ch chunk, results []EventResult)
 			o.stop = err
 			break
 		}
+	}
+	if ch.needsSplit(o) {
+		return o.attempts + c.sendSplit(ctx, ch, results, o) // budget.go
 	}
 	o.report(ch, results) // response.go
 	return o.attempts

@@ -80,7 +80,8 @@
 // Enqueue queues Fault values that the next requests take, one each, in
 // order: HTTP error statuses with optional Retry-After headers, latency,
 // dropped connections, HTML or malformed bodies, truncated answers, and
-// answers lost after the events were recorded (Process). WithRateLimit
+// answers lost after the events were recorded (Process). WithMaxBodyBytes
+// answers 413 to bodies over a size, recording nothing. WithRateLimit
 // answers 429 when a client sends too fast, and WithAdAccounts answers 403
 // for ad accounts the token may not use. ParseFaults reads a short text form
 // of a fault list, such as "503*2,429+retry-after=1,ok".

@@ -29,6 +29,7 @@ type config struct {
 	adAccounts    map[string]struct{} // nil: every ad account is permitted
 	addr          string              // listen address; "" picks a loopback port
 	observer      func(Request)       // nil: none
+	maxBody       int                 // 0: no limit on the body's size
 }
 
 func defaultConfig() config {
@@ -149,6 +150,21 @@ func WithObserver(fn func(Request)) Option {
 			return errors.New("pinteresttest: WithObserver: nil function")
 		}
 		c.observer = fn
+		return nil
+	})
+}
+
+// WithMaxBodyBytes makes the server answer 413 {"code":413,"message":
+// "Request entity too large."} to a request whose body is larger than n
+// bytes, without validating or recording any of its events, as a proxy in
+// front of an API does. Pinterest documents no limit; clients such as
+// Tealium's connector keep requests under 2 MiB. n must be positive.
+func WithMaxBodyBytes(n int) Option {
+	return optionFunc(func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("pinteresttest: WithMaxBodyBytes: must be positive, got %d", n)
+		}
+		c.maxBody = n
 		return nil
 	})
 }

@@ -230,6 +230,12 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if readErr != nil {
 		return // the client is gone; there is no one to answer
 	}
+	if s.cfg.maxBody > 0 && len(body) > s.cfg.maxBody {
+		// Too large to look at: nothing is validated or recorded, and a
+		// fault the request took from the queue is not applied.
+		s.send(w, rec, errorAnswer(http.StatusRequestEntityTooLarge, 0, ""))
+		return
+	}
 	if fault == nil {
 		s.send(w, rec, s.process(r, info, body, true))
 		return
@@ -533,6 +539,7 @@ var defaultErrors = map[int]struct {
 	403: {29, "You are not permitted to access that resource."},
 	404: {404, "Not found."},
 	405: {5, "Method not allowed"},
+	413: {413, "Request entity too large."},
 	422: {4199, "Not all events were successfully processed."},
 	429: {8, "This request exceeded a rate limit. This can happen if the client exceeds one of the published rate limits within a short time window."},
 	500: {500, "Internal server error."},
