@@ -246,9 +246,10 @@ func (b *Batcher) Add(ctx context.Context, events ...*Event) error {
 	}
 	for i, ev := range events {
 		q := queued{ev: ev, seq: int(b.seq.Add(1) - 1), meta: meta}
-		// Counted before it is queued: a sender may take it, and subtract it,
-		// as soon as it is in the channel.
+		// Counted and held (until its result is delivered, reuse.go) before it
+		// is queued: a sender may take it as soon as it is in the channel.
 		b.queued.Add(1)
+		ev.hold()
 		select {
 		case b.queue <- q:
 			continue
@@ -256,15 +257,18 @@ func (b *Batcher) Add(ctx context.Context, events ...*Event) error {
 		}
 		if b.cfg.nonBlocking {
 			b.queued.Add(-1)
+			ev.release()
 			return addErr(i, len(events), ErrQueueFull)
 		}
 		select {
 		case b.queue <- q:
 		case <-ctx.Done():
 			b.queued.Add(-1)
+			ev.release()
 			return addErr(i, len(events), ctx.Err())
 		case <-b.closing:
 			b.queued.Add(-1)
+			ev.release()
 			return addErr(i, len(events), ErrClosed)
 		}
 	}
@@ -435,6 +439,7 @@ func (b *Batcher) send(bt batch) {
 			b.failed.Add(1)
 		}
 		b.sent.Add(1)
+		bt.items[i].ev.release() // before its result: the handler may reuse it
 		b.deliver(r)
 	}
 }

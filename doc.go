@@ -99,6 +99,17 @@
 // [WithResultHandler], at shutdown too: [Batcher.Close] sends what is queued
 // and waits for it.
 //
+// # Reusing events
+//
+// A bulk sender can build each round of events in the memory of the last
+// one: an [EventBuffer] ([Client.NewEventBuffer]) hands out events with
+// their own user data, and [EventBuffer.Reset] makes them available again;
+// [Event.Reset] and [Event.AddContents] reuse a single event and its
+// products. An event must not be reset while a [Client.Send] (until it
+// returns) or a [Batcher] (until the event's result is delivered) holds it;
+// both count their holds, and a Reset of a held event panics, so that a
+// misuse fails the tests of the code that makes it.
+//
 // # Monitoring
 //
 // [WithObserver] sets an [Observer]: hooks called at the start and end of

@@ -241,7 +241,8 @@ const (
 // naming the field, while the other events of the call are still sent.
 //
 // An Event must not be modified while it is being sent; it may be sent again
-// afterwards (Pinterest de-duplicates by event id).
+// afterwards (Pinterest de-duplicates by event id), or reused for another
+// event with Reset (see EventBuffer).
 //
 // Setters are short builder verbs that return the event (ID, At, User,
 // Custom...); getters are named after the wire field they read (EventID for
@@ -262,6 +263,8 @@ type Event struct {
 	wifi        int8          // 0 unset, 1 false, 2 true
 	appInfo     *AppInfo
 	deviceInfo  *DeviceInfo
+	contents    []Content // memory of AddContents, kept by Reset (reuse.go)
+	held        int32     // Sends and Batchers holding the event, atomic (reuse.go)
 }
 
 // legacyFields are the top-level app and device fields that predate app_info

@@ -178,3 +178,78 @@ func TestPerfTransportAnswersLikePinterest(t *testing.T) {
 		t.Errorf("Content-Length %d, Content-Type %q; want %d, %q", gotResp.ContentLength, gotResp.Header.Get("Content-Type"), len(got), wantResp.Header.Get("Content-Type"))
 	}
 }
+
+// perfEventReused builds the checkout event of BenchmarkFullPath1000 in the
+// reused memory of buf: the Event, its UserData and its contents.
+func perfEventReused(buf *pinterest.EventBuffer, d *perfRaw) *pinterest.Event {
+	ev := buf.Event(pinterest.EventCheckout, pinterest.SourceWeb).ID(d.orderID).At(perfNow)
+	ev.UserData().
+		Email(d.email).Phone(d.phone).Gender(d.gender).DateOfBirthString(d.dob).
+		FirstName(d.first).LastName(d.last).City(d.city).State(d.state).Zip(d.zip).
+		ClientIP(d.ip).UserAgent(d.ua)
+	return ev.Custom(pinterest.CustomData{Currency: "USD", Value: d.value, OrderID: d.orderID}).
+		AddContents(pinterest.Content{ID: d.sku, ItemPrice: d.price, Quantity: 1})
+}
+
+// perfFullPathReused is perfFullPath for a caller that reuses its events.
+func perfFullPathReused(tb testing.TB, c *pinterest.Client, data []perfRaw, buf *pinterest.EventBuffer) {
+	buf.Reset()
+	for i := range data {
+		perfEventReused(buf, &data[i])
+	}
+	res, err := c.Send(context.Background(), "549755885175", buf.Events()...)
+	if err != nil || res.Processed != len(data) {
+		tb.Fatalf("processed %d of %d: %v", res.Processed, len(data), err)
+	}
+}
+
+// BenchmarkFullPathReuse1000 is BenchmarkFullPath1000 for a bulk caller that
+// builds each round of events in the memory of the last (EventBuffer).
+func BenchmarkFullPathReuse1000(b *testing.B) {
+	c := perfInProcessClient(b)
+	data := perfData(perfBatch)
+	buf := c.NewEventBuffer()
+	b.ReportAllocs()
+	cpu := perfCPU(b)
+	for b.Loop() {
+		perfFullPathReused(b, c, data, buf)
+	}
+	cpu()
+	b.ReportMetric(float64(b.N*perfBatch)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkFullPathReuse1000Parallel is BenchmarkFullPathReuse1000 with one
+// sender, and one EventBuffer, per GOMAXPROCS: with -cpu 2, two goroutines.
+func BenchmarkFullPathReuse1000Parallel(b *testing.B) {
+	c := perfInProcessClient(b)
+	data := perfData(perfBatch)
+	b.ReportAllocs()
+	cpu := perfCPU(b)
+	b.RunParallel(func(pb *testing.PB) {
+		buf := c.NewEventBuffer()
+		for pb.Next() {
+			perfFullPathReused(b, c, data, buf)
+		}
+	})
+	cpu()
+	b.ReportMetric(float64(b.N*perfBatch)/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestReusedEventsEncodeAsNew keeps the reuse benchmark honest: its events
+// must encode byte for byte as those of BenchmarkFullPath1000, round after
+// round.
+func TestReusedEventsEncodeAsNew(t *testing.T) {
+	data := perfData(50)
+	c := perfInProcessClient(t)
+	buf := c.NewEventBuffer()
+	for round := 0; round < 3; round++ {
+		buf.Reset()
+		for i := range data {
+			got := string(perfEventReused(buf, &data[(i+round)%len(data)]).AppendJSON(nil))
+			want := string(perfEvent(&data[(i+round)%len(data)]).AppendJSON(nil))
+			if got != want {
+				t.Fatalf("round %d, event %d:\nreused %s\nnew    %s", round, i, got, want)
+			}
+		}
+	}
+}

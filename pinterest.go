@@ -203,6 +203,7 @@ func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event)
 			r.Err = eventErr("event", "nil event")
 			continue
 		}
+		ev.hold() // until Send returns (reuse.go)
 		r.EventID = ev.id
 		c.quality.dropped(ev.user)
 		for _, w := range ev.user.Warnings() {
@@ -239,6 +240,11 @@ func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event)
 	wg.Wait()
 	err := res.summarize()
 	c.observeSend(ctx, adAccountID, events, res) // observer.go
+	for _, ev := range events {
+		if ev != nil {
+			ev.release()
+		}
+	}
 	return res, err
 }
 

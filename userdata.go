@@ -126,7 +126,10 @@ func (u *UserData) put(id uint8, d digest) {
 		copy(u.inline[at+1:u.n+1], u.inline[at:u.n])
 		u.inline[at] = e
 	case u.n == inlineEntries:
-		u.more = slices.Insert(append(make([]entry, 0, 2*inlineEntries), u.inline[:]...), at, e)
+		if cap(u.more) < 2*inlineEntries {
+			u.more = make([]entry, 0, 2*inlineEntries)
+		}
+		u.more = slices.Insert(append(u.more[:0], u.inline[:]...), at, e) // u.more's memory survives a reset (reuse.go)
 	default:
 		u.more = slices.Insert(u.more, at, e)
 	}
