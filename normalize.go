@@ -239,27 +239,16 @@ func capOutput(b []byte, reason string) ([]byte, string) {
 	return b, reason
 }
 
-// An appender appends the normalized form of s, already trimmed and checked
-// by prep (ascii says whether it is all ASCII, and it is never blank), to dst.
-// It returns the reason s is invalid, or "".
-type appender func(dst []byte, s string, ascii bool) ([]byte, string)
-
-// prepAppend runs the checks every field shares (prep) and then fn; a value
-// that is blank after trimming appends nothing and is not an error.
-func prepAppend(dst []byte, s string, fn appender) ([]byte, string) {
-	s, ascii, reason := prep(s, MaxValueLength)
-	if reason != "" || s == "" {
-		return dst, reason
-	}
-	return fn(dst, s, ascii)
-}
-
-// normString runs an append-style normalizer and returns its result as a string.
-func normString(f UserField, s string, fn appender) (string, error) {
+// normString runs the normalizer of the hashed field id (with phoneCC, the
+// default country calling code, for phones) and returns its result as a
+// string. It calls the normalizer directly, through normalizeField, not
+// through a function value, so that its scratch buffer stays on the stack:
+// the string is the call's one allocation.
+func normString(id uint8, phoneCC, s string) (string, error) {
 	var buf [128]byte
-	b, reason := capOutput(prepAppend(buf[:0], s, fn))
+	b, reason := capOutput(normalizeField(buf[:0], id, s, phoneCC))
 	if reason != "" {
-		return "", fieldErr(f, reason)
+		return "", fieldErr(hashedFields[id].field, reason)
 	}
 	return string(b), nil
 }
@@ -269,7 +258,7 @@ func normString(f UserField, s string, fn appender) (string, error) {
 // result must have exactly one @, a non-empty local part and a domain with at
 // least one dot and no empty labels. No provider-specific rewriting is done
 // (dots in Gmail addresses stay). A blank input returns "" and no error.
-func NormalizeEmail(s string) (string, error) { return normString(FieldEmail, s, appendEmail) }
+func NormalizeEmail(s string) (string, error) { return normString(idEmail, "", s) }
 
 func appendEmail(dst []byte, s string, ascii bool) ([]byte, string) {
 	start := len(dst)
@@ -336,9 +325,7 @@ func NormalizePhone(s, defaultCountryCode string) (string, error) {
 	if !ok {
 		return "", fieldErr(FieldPhone, reasonPhoneCC)
 	}
-	return normString(FieldPhone, s, func(dst []byte, s string, ascii bool) ([]byte, string) {
-		return appendPhone(dst, s, ascii, cc)
-	})
+	return normString(idPhone, cc, s)
 }
 
 // parseCallingCode validates a default country calling code ("44", "+44" or "").
@@ -500,7 +487,7 @@ func phoneLooksNational(s string) bool {
 // man to "m"; f, female and woman to "f"; n, non-binary, nonbinary and
 // non binary to "n". Anything else is invalid. A blank input (or one of only
 // -, _ and white space) returns "" and no error.
-func NormalizeGender(s string) (string, error) { return normString(FieldGender, s, appendGender) }
+func NormalizeGender(s string) (string, error) { return normString(idGender, "", s) }
 
 func appendGender(dst []byte, s string, ascii bool) ([]byte, string) {
 	if len(s) > 64 {
@@ -554,7 +541,7 @@ func appendGender(dst []byte, s string, ascii bool) ([]byte, string) {
 // pass a time.Time to UserData.DateOfBirth instead. The date must exist, and lie
 // between 1900-01-01 and today. A blank input returns "" and no error.
 func NormalizeDateOfBirth(s string) (string, error) {
-	return normString(FieldDateOfBirth, s, appendDOBString)
+	return normString(idDateOfBirth, "", s)
 }
 
 // FormatDateOfBirth formats the calendar date of t (in t's own location) as
@@ -663,13 +650,13 @@ func daysIn(y, m int) int {
 // spaces, hyphens, apostrophes and other punctuation are kept. A blank input
 // returns "" and no error.
 func NormalizeFirstName(s string) (string, error) {
-	return normString(FieldFirstName, s, appendName)
+	return normString(idFirstName, "", s)
 }
 
 // NormalizeLastName normalizes a last name for the ln field, by the same rules
 // as NormalizeFirstName ("O'Brien" becomes "o'brien").
 func NormalizeLastName(s string) (string, error) {
-	return normString(FieldLastName, s, appendName)
+	return normString(idLastName, "", s)
 }
 
 func appendName(dst []byte, s string, ascii bool) ([]byte, string) {
@@ -708,7 +695,7 @@ func appendName(dst []byte, s string, ascii bool) ([]byte, string) {
 // punctuation and symbols are removed): "Menlo Park" becomes "menlopark",
 // "Saint-Étienne" "saintétienne". A blank input, or one with no letter or
 // digit, returns "" and no error.
-func NormalizeCity(s string) (string, error) { return normString(FieldCity, s, appendCity) }
+func NormalizeCity(s string) (string, error) { return normString(idCity, "", s) }
 
 func appendCity(dst []byte, s string, ascii bool) ([]byte, string) {
 	dst = appendAlnum(dst, s, ascii, keepAlnum)
@@ -739,7 +726,7 @@ func appendAlnum(dst []byte, s string, ascii bool, keep func(rune) rune) []byte 
 // map to their codes ("California" to "ca", "Québec" to "qc"); a code of 2 or 3
 // letters is kept as given, real or not (" n.y. " becomes "ny"); other text is
 // invalid. A blank input returns "" and no error.
-func NormalizeState(s string) (string, error) { return normString(FieldState, s, appendState) }
+func NormalizeState(s string) (string, error) { return normString(idState, "", s) }
 
 func appendState(dst []byte, s string, ascii bool) ([]byte, string) {
 	start := len(dst)
@@ -768,7 +755,7 @@ func appendState(dst []byte, s string, ascii bool) ([]byte, string) {
 // result must be at most 10 ASCII letters and digits ("SW1A 1AA" becomes
 // "sw1a1aa"). A blank input, or one of only - and white space, returns "" and
 // no error.
-func NormalizeZip(s string) (string, error) { return normString(FieldZip, s, appendZip) }
+func NormalizeZip(s string) (string, error) { return normString(idZip, "", s) }
 
 func appendZip(dst []byte, s string, _ bool) ([]byte, string) {
 	start := len(dst)
@@ -811,7 +798,7 @@ func appendZip(dst []byte, s string, _ bool) ([]byte, string) {
 // Case, white space and punctuation do not matter. Unassigned codes (ZZ, XX,
 // EU) and unknown names are invalid. A blank input returns "" and no error.
 func NormalizeCountry(s string) (string, error) {
-	return normString(FieldCountry, s, appendCountry)
+	return normString(idCountry, "", s)
 }
 
 func appendCountry(dst []byte, s string, ascii bool) ([]byte, string) {
@@ -828,7 +815,7 @@ func appendCountry(dst []byte, s string, ascii bool) ([]byte, string) {
 // hashed field, a value of 64 hex digits given to UserData is taken as a hash.)
 // A blank input returns "" and no error.
 func NormalizeExternalID(s string) (string, error) {
-	return normString(FieldExternalID, s, appendExternalID)
+	return normString(idExternalID, "", s)
 }
 
 func appendExternalID(dst []byte, s string, _ bool) ([]byte, string) {
@@ -841,7 +828,7 @@ func appendExternalID(dst []byte, s string, _ bool) ([]byte, string) {
 // and is invalid; other forms are not validated. A blank input returns "" and
 // no error.
 func NormalizeMobileAdID(s string) (string, error) {
-	return normString(FieldMobileAdID, s, appendMobileAdID)
+	return normString(idMobileAdID, "", s)
 }
 
 func appendMobileAdID(dst []byte, s string, ascii bool) ([]byte, string) {

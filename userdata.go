@@ -181,10 +181,17 @@ func (u *UserData) add(id uint8, values []string) *UserData {
 	return u
 }
 
-// normalize runs the field's normalizer. The calls are direct, not through
-// hashedFields[id].norm, so that the compiler can see dst does not escape and
-// the caller's scratch buffer stays on the stack.
+// normalize runs the field's normalizer, with the user data's default phone
+// country calling code.
 func (u *UserData) normalize(dst []byte, id uint8, v string) ([]byte, string) {
+	return normalizeField(dst, id, v, u.phoneCC)
+}
+
+// normalizeField runs the normalizer of the hashed field id on v, appending
+// to dst. The calls are direct, not through a function value, so that the
+// compiler can see dst does not escape and the caller's scratch buffer stays
+// on the stack.
+func normalizeField(dst []byte, id uint8, v, phoneCC string) ([]byte, string) {
 	v, ascii, reason := prep(v, MaxValueLength)
 	if reason != "" || v == "" {
 		return dst, reason
@@ -193,7 +200,7 @@ func (u *UserData) normalize(dst []byte, id uint8, v string) ([]byte, string) {
 	case idEmail:
 		return appendEmail(dst, v, ascii)
 	case idPhone:
-		return appendPhone(dst, v, ascii, u.phoneCC)
+		return appendPhone(dst, v, ascii, phoneCC)
 	case idGender:
 		return appendGender(dst, v, ascii)
 	case idDateOfBirth:
