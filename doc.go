@@ -122,6 +122,16 @@
 // [github.com/capisdk/pinterest/otelpinterest] implements them with
 // OpenTelemetry metrics and traces, in a module of its own.
 //
+// # Match quality
+//
+// [Client.Quality] rates what the client sent as Ads Manager rates a
+// conversion setup (Poor, Good/Fair, Great), with every reason that holds it
+// back, the share of events carrying each signal per event name and action
+// source, the values dropped locally and the events sent late; see
+// [QualityReport]. [QualityMeter.Observe] rates events without sending them.
+// [Client.EventQualityScores] fetches Pinterest's own Event Quality Score,
+// which needs an OAuth token with the ads:read scope ([WithTokenSource]).
+//
 // # Privacy
 //
 // Raw personal data is normalized and hashed as soon as it is handed to a
