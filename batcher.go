@@ -91,8 +91,10 @@ func WithSenders(n int) BatcherOption {
 // order. It is called on the Batcher's sender goroutines: it should return
 // quickly, as a slow handler slows sending down (a handler that blocks
 // forever stops its sender). A panic in it is recovered and logged. Without a
-// handler, failed events are logged to the client's logger (WithLogger) and
-// counted in Stats.
+// handler, each batch with failed events is logged as one line (counts and
+// causes, never values) to the client's logger (WithLogger), or to
+// slog.Default() when the client has none; failures are counted in Stats
+// either way, and Close reports them.
 func WithResultHandler(fn func(EventResult)) BatcherOption {
 	return batcherOptionFunc(func(c *batcherConfig) error {
 		if fn == nil {
@@ -133,8 +135,9 @@ type queued struct {
 }
 
 type batch struct {
-	items []queued
-	done  batchDone
+	items  []queued
+	done   batchDone
+	formed time.Time // when the dispatcher took its first event (batcher_report.go)
 }
 
 // Batcher sends events in the background: Add queues events and returns, and
@@ -169,6 +172,7 @@ type Batcher struct {
 	closeOnce                                          sync.Once
 
 	observed bool       // Add records an addMeta (observer.go)
+	failures failureLog // causes of failed events, for Close (batcher_report.go)
 	epoch    time.Time  // origin of addMeta.at
 	ages     ageTracker // batcher_age.go; on only when the Observer reads the Batcher
 	stopOnce sync.Once  // Observer.BatcherStop is called once
@@ -333,6 +337,7 @@ type dispatcher struct {
 	timer       clock.Timer      // runs while cur is not empty
 	timerC      <-chan time.Time // the timer's channel; nil (never ready) without one
 	outstanding map[batchDone]struct{}
+	formed      time.Time // when cur got its first event
 }
 
 // add appends q to the current batch, starts the flush timer with the
@@ -343,6 +348,7 @@ func (d *dispatcher) add(q queued) {
 	}
 	d.cur = append(d.cur, q)
 	if len(d.cur) == 1 {
+		d.formed = d.b.clock.Now() // once per batch, off the Add path
 		d.b.ages.started(q.meta)
 		d.timer = d.b.clock.NewTimer(d.b.cfg.interval)
 		d.timerC = d.timer.C()
@@ -366,7 +372,7 @@ func (d *dispatcher) handOff() {
 	if len(d.cur) == 0 {
 		return
 	}
-	bt := batch{items: d.cur, done: make(batchDone)}
+	bt := batch{items: d.cur, done: make(batchDone), formed: d.formed}
 	d.cur = make([]queued, 0, d.b.cfg.batchSize)
 	d.forgetFinished() // at most senders+1 are kept
 	d.outstanding[bt.done] = struct{}{}
@@ -442,6 +448,7 @@ func (b *Batcher) send(bt batch) {
 		bt.items[i].ev.release() // before its result: the handler may reuse it
 		b.deliver(r)
 	}
+	b.report(bt, res) // batcher_report.go
 }
 
 // deliver hands one result to the handler, surviving its panics.
@@ -453,10 +460,6 @@ func (b *Batcher) deliver(r EventResult) {
 	}()
 	if b.cfg.onResult != nil {
 		b.cfg.onResult(r)
-		return
-	}
-	if r.Status != StatusProcessed && b.c.cfg.logger != nil {
-		b.c.cfg.logger.Warn("pinterest: event failed", slog.String("event_id", r.EventID), slog.String("error", r.Err.Error()))
 	}
 }
 
@@ -504,8 +507,12 @@ var errShutdown = fmt.Errorf("pinterest: the batcher's Close ended before the ev
 // event and waits for all results. If ctx ends first, it cancels what is being
 // sent, reports every event still queued or in flight as failed (with an error
 // matching ErrClosed or the context error), and returns ctx's error without
-// waiting for a slow result handler to take those reports. Close on a closed
-// Batcher waits again, and returns nil once everything has been reported.
+// waiting for a slow result handler to take those reports. Once every event
+// has its result, Close returns nil if all of them were processed, and
+// otherwise a *SendError that counts the failed events of the Batcher's
+// whole life and unwraps to their causes (errors.Is(err, ErrUnauthorized)
+// after a revoked token, for example), with or without a result handler.
+// Close on a closed Batcher waits again and returns the same.
 // Do not call Close from the result handler: it would wait for its own
 // sender, and return only when ctx ends.
 func (b *Batcher) Close(ctx context.Context) error {
@@ -529,7 +536,7 @@ func (b *Batcher) Close(ctx context.Context) error {
 	select {
 	case <-done:
 		b.cancelSend(nil)
-		return nil
+		return b.closeErr() // batcher_report.go
 	case <-ctx.Done():
 		b.cancelSend(errShutdown)
 		return fmt.Errorf("pinterest: Batcher.Close: %w; events not yet sent are reported failed", ctx.Err())

@@ -158,7 +158,8 @@ func (e *EventError) Error() string {
 // Is reports whether target is ErrEventRejected.
 func (e *EventError) Is(target error) bool { return target == ErrEventRejected }
 
-// SendError is returned by Send when some events were not processed. Each
+// SendError is returned by Send when some events were not processed, and by
+// Batcher.Close when some of the events the Batcher accepted were not. Each
 // failed event's own error is on its EventResult; SendError counts them and
 // unwraps to the distinct causes, so errors.Is(err, ErrRateLimited) and
 // errors.As(err, &apiErr) reach them.

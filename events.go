@@ -99,9 +99,18 @@ func (s ActionSource) valid() bool {
 const (
 	// MaxContents is the most content items (and content ids) an event may carry.
 	MaxContents = 1000
-	// MaxEventAge is how old an event may be before the SDK warns that
-	// Pinterest may not attribute it (third-party documentation gives 7 days).
+	// MaxEventAge is the oldest an event may be: Pinterest answers 422 to a
+	// request holding an older event, failing all of its events, so an older
+	// event fails locally with a *FieldError on event_time and the others
+	// are sent. Older conversions (up to 30 days) go through Ads Manager's
+	// conversion upload instead.
 	MaxEventAge = 7 * 24 * time.Hour
+	// RealTimeWindow is how soon after it happened a web or app event must
+	// reach Pinterest to be reported as a web or app event; Pinterest reports
+	// later ones as offline. Send warns on the result of a web or app event
+	// older than this, and a Batcher logs when its own queue and retries made
+	// events this late.
+	RealTimeWindow = time.Hour
 	// MaxClockSkew is how far in the future an event time may lie; later times
 	// fail locally.
 	MaxClockSkew = time.Hour

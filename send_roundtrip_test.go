@@ -297,7 +297,13 @@ func sendRandomEvent(r *rand.Rand, i int, now time.Time, brandID bool) (*pintere
 	if i%7 == 3 {
 		id = fmt.Sprintf("ev-%05d/<order>&\"ü\"\u2028", i)
 	}
-	at := now.Add(-time.Minute - time.Duration(r.Int64N(int64(6*24*time.Hour))))
+	// Offline events up to 6 days old; web and app events within the hour in
+	// which Pinterest still reports them as such (older ones get a warning).
+	window := 6 * 24 * time.Hour
+	if src != pinterest.SourceOffline {
+		window = pinterest.RealTimeWindow - 5*time.Minute
+	}
+	at := now.Add(-time.Minute - time.Duration(r.Int64N(int64(window))))
 	ev := pinterest.NewEvent(name, src).ID(id).At(at)
 	want := pinteresttest.Event{EventName: string(name), ActionSource: string(src), EventTime: at.Unix(), EventID: id}
 

@@ -34,14 +34,16 @@ func (e *Event) validate(now time.Time) (warnings []string, err error) {
 	case e.time <= 0:
 		return nil, eventErr("event_time", "missing or before 1970")
 	case e.time > now.Add(MaxClockSkew).Unix():
-		return nil, eventErr("event_time", "more than an hour in the future")
+		return nil, eventErr("event_time", "more than an hour in the future: check the clock and the time zone of the time given to At")
+	case e.time < now.Add(-MaxEventAge).Unix():
+		return nil, eventErr("event_time", "older than 7 days: Pinterest would refuse the whole request holding it (422); upload it in Ads Manager instead (up to 30 days)")
 	case e.user == nil:
 		return nil, eventErr("user_data", "missing")
 	case !e.user.MeetsMinimum():
 		return nil, eventErr("user_data", "needs an e-mail, a mobile ad id, or the client IP address with the user agent")
 	}
-	if e.time < now.Add(-MaxEventAge).Unix() {
-		warnings = append(warnings, "event_time: older than 7 days; Pinterest may not attribute it")
+	if e.source != SourceOffline && e.time < now.Add(-RealTimeWindow).Unix() {
+		warnings = append(warnings, "event_time: more than an hour ago; Pinterest reports a web or app event received this late as offline")
 	}
 	if !e.name.Known() {
 		warnings = append(warnings, "event_name: not one of the 22 names of API 5.28; sent as given")
