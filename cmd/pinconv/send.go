@@ -230,6 +230,11 @@ func (a *app) send(o *options) int {
 	}
 
 	closeErr := u.b.Close(closeCtx)
+	if se := (*pinterest.SendError)(nil); errors.As(closeErr, &se) {
+		// Every event has its result, and the result handler counted and
+		// reported the failed rows one by one: not a fatal error.
+		closeErr = nil
+	}
 	u.mu.Lock()
 	u.frozen = true
 	// Rows still without a result when Close gave up (a second Ctrl-C or the
