@@ -153,6 +153,9 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if rd.delim == 0 {
 		rd.delim = sniffDelimiter(src)
 	}
+	if onlyCR(src) {
+		src = bufio.NewReaderSize(&crReader{r: src}, 64<<10)
+	}
 	if rd.delim == '\t' {
 		rd.format = TSV
 	} else {
@@ -225,6 +228,9 @@ func (r *Reader) nextCSV() (*Record, error) {
 		return rec, nil
 	}
 	rec.Line, _ = r.csv.FieldPos(0)
+	if len(vals) > len(r.header) && allEmpty(vals[len(r.header):]) {
+		vals = vals[:len(r.header)] // trailing empty fields, as spreadsheets save them: nothing is lost
+	}
 	if len(vals) != len(r.header) {
 		rec.Err = &RowError{Reason: "has " + strconv.Itoa(len(vals)) + " fields, the header has " + strconv.Itoa(len(r.header))}
 		return rec, nil
@@ -252,6 +258,15 @@ func csvReason(pe *csv.ParseError) string {
 		return "wrong number of fields"
 	}
 	return pe.Err.Error()
+}
+
+func allEmpty(vals []string) bool {
+	for _, v := range vals {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // countingReader counts the bytes read from the file.
@@ -318,4 +333,24 @@ func sniffDelimiter(br *bufio.Reader) rune {
 		}
 	}
 	return rune(best)
+}
+
+// onlyCR reports whether the file ends its lines with a lone carriage return,
+// as old Macintosh CSV exports do: the first 64 KiB have a CR and no LF.
+func onlyCR(br *bufio.Reader) bool {
+	head, _ := br.Peek(64 << 10)
+	return bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0
+}
+
+// crReader turns carriage returns into line feeds.
+type crReader struct{ r io.Reader }
+
+func (c *crReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := 0; i < n; i++ {
+		if p[i] == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
