@@ -99,13 +99,13 @@ func TestCSV(t *testing.T) {
 			name:    "trailing empty fields are no ragged row",
 			content: "email,value\na@x.com,1,,\nb@x.com,2, \n",
 			header:  []string{"email", "value"}, delim: ',',
-			want:    []got{{Row: 2, Line: 2, Values: []string{"a@x.com", "1"}}, {Row: 3, Line: 3, Values: []string{"b@x.com", "2"}}},
+			want: []got{{Row: 2, Line: 2, Values: []string{"a@x.com", "1"}}, {Row: 3, Line: 3, Values: []string{"b@x.com", "2"}}},
 		},
 		{
 			name:    "old Macintosh line ends (CR only)",
 			content: "email,value\ra@x.com,1\rb@x.com,2\r",
 			header:  []string{"email", "value"}, delim: ',',
-			want:    []got{{Row: 2, Line: 2, Values: []string{"a@x.com", "1"}}, {Row: 3, Line: 3, Values: []string{"b@x.com", "2"}}},
+			want: []got{{Row: 2, Line: 2, Values: []string{"a@x.com", "1"}}, {Row: 3, Line: 3, Values: []string{"b@x.com", "2"}}},
 		},
 		{
 			name:    "bare quote",
