@@ -113,7 +113,7 @@ func checkDecode(t *testing.T, data []byte, n int) (scanned bool) {
 	}
 
 	// The send path: per-event statuses only for exactly n events.
-	r := interpretOK(data, nil, n)
+	r := interpretOK(data, nil, n, secrets{})
 	if r.events != nil && len(r.events.Events) != n {
 		t.Fatalf("%q: %d statuses reported for %d events", data, len(r.events.Events), n)
 	}
@@ -162,7 +162,7 @@ func TestDecodeEventsOutcomes(t *testing.T) {
 		`{"status":"processed","error_message":null,"warning_message":"w1"},` +
 		`{"status":"failed","error_message":"Invalid event_time","warning_message":""},` +
 		`{"status":"failed","error_message":null,"warning_message":null}]}`)
-	r := interpretOK(data, nil, 3)
+	r := interpretOK(data, nil, 3, secrets{})
 	if r.err != nil || r.status != http.StatusOK {
 		t.Fatalf("interpretOK: %v, status %d", r.err, r.status)
 	}

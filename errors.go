@@ -85,10 +85,14 @@ var (
 // not be read. Match it with errors.As; errors.Is matches it with the sentinel
 // of its status (ErrRateLimited for 429, ErrUnavailable for 503...).
 type APIError struct {
-	StatusCode int             // HTTP status
-	Code       int             // Pinterest's error code, e.g. 4196 (0 if the body had none)
-	Message    string          // Pinterest's message, or a description of an unreadable body
-	Details    json.RawMessage // the "details" object of a 422 answer, raw
+	StatusCode int // HTTP status
+	Code       int // Pinterest's error code, e.g. 4196 (0 if the body had none)
+	// Message is Pinterest's message, or a description of an unreadable
+	// body. A message of the server's is cut to 512 bytes (at a UTF-8
+	// boundary, saying how many bytes were cut), and the client's token is
+	// replaced by [REDACTED] wherever the server echoed it.
+	Message    string
+	Details    json.RawMessage // the "details" object of a 422 answer, raw, the token replaced by [REDACTED]
 	RetryAfter time.Duration   // the Retry-After header, when present and valid
 	// Excerpt is the start of a body that was not the expected JSON (at most
 	// 64 bytes, control characters replaced), to help diagnose proxies and
@@ -144,7 +148,9 @@ func (e *APIError) Is(target error) bool {
 // EventError is Pinterest's verdict on one event it failed to process, with
 // its error_message.
 type EventError struct {
-	Message string // Pinterest's error_message, possibly empty
+	// Message is Pinterest's error_message, possibly empty, cut to 512 bytes
+	// and with the client's token replaced by [REDACTED], as APIError.Message.
+	Message string
 }
 
 // Error returns "pinterest: event rejected: <message>".
@@ -223,12 +229,14 @@ func oneLine(s string) string {
 	return s
 }
 
+// excerptBytes bounds APIError.Excerpt.
+const excerptBytes = 64
+
 // excerpt returns the start of a body for an error message: at most 64 bytes
 // of valid UTF-8, control characters replaced by spaces.
 func excerpt(b []byte) string {
-	const max = 64
-	if len(b) > max {
-		b = b[:max]
+	if len(b) > excerptBytes {
+		b = b[:excerptBytes]
 	}
 	s := strings.ToValidUTF8(string(b), "\uFFFD")
 	return strings.Map(func(r rune) rune {

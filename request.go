@@ -19,7 +19,8 @@ type attemptResult struct {
 	ambiguous  bool       // Pinterest may have processed the request
 	status     int        // the answer's HTTP status; 0 when none came
 	retryAfter time.Duration
-	overBudget bool // the body was over WithMaxRequestBytes: nothing was sent
+	overBudget bool    // the body was over WithMaxRequestBytes: nothing was sent
+	sec        secrets // the tokens to scrub from the answer's texts (servertext.go)
 }
 
 // attempt makes one HTTP request for the chunk; n counts the attempts, from 1.
@@ -68,6 +69,10 @@ func (c *Client) attempt(ctx context.Context, ch chunk, n int) attemptResult {
 		level = slog.LevelWarn
 	}
 	facts.status = resp.StatusCode
+	if r.err != nil { // once per request, never per event; the text is capped and scrubbed
+		c.logAttempt(ctx, level, "pinterest: request", facts, slog.String("error", r.err.Error()))
+		return r
+	}
 	c.logAttempt(ctx, level, "pinterest: request", facts)
 	return r
 }

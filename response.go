@@ -37,8 +37,11 @@ const maxResponseBytes = 8 << 20
 // interpret turns an answer into per-event statuses or a request failure.
 func (c *Client) interpret(resp *http.Response, data []byte, readErr error, n int) attemptResult {
 	st := resp.StatusCode
+	sec := c.secretsOf(resp) // servertext.go: nothing of the server's reaches an error unscrubbed
 	if st == http.StatusOK {
-		return interpretOK(data, readErr, n)
+		r := interpretOK(data, readErr, n, sec)
+		r.sec = sec
+		return r
 	}
 	apiErr := &APIError{StatusCode: st, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.clock.Now())}
 	var eb apiErrorBody
@@ -47,14 +50,14 @@ func (c *Client) interpret(resp *http.Response, data []byte, readErr error, n in
 			apiErr.Code = *eb.Code
 		}
 		if eb.Message != nil {
-			apiErr.Message = *eb.Message
+			apiErr.Message = sec.text(*eb.Message)
 		}
 		if len(eb.Details) > 0 && string(eb.Details) != "null" {
-			apiErr.Details = eb.Details
+			apiErr.Details = sec.scrubJSON(eb.Details)
 		}
 	} else {
 		apiErr.Message = http.StatusText(st)
-		apiErr.Excerpt = excerpt(data)
+		apiErr.Excerpt = sec.excerpt(data)
 		if readErr != nil {
 			apiErr.Message += " (answer cut short: " + readErr.Error() + ")"
 		}
@@ -65,7 +68,7 @@ func (c *Client) interpret(resp *http.Response, data []byte, readErr error, n in
 		apiErr.Message = "redirect not followed: Pinterest's API does not redirect, and the token and events go to the configured URL only"
 		apiErr.Code, apiErr.Details, apiErr.Excerpt = 0, nil, ""
 	}
-	r := attemptResult{status: st, err: apiErr, retryAfter: apiErr.RetryAfter}
+	r := attemptResult{status: st, err: apiErr, retryAfter: apiErr.RetryAfter, sec: sec}
 	switch {
 	case st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable:
 		r.retry = true
@@ -85,15 +88,15 @@ func (c *Client) interpret(resp *http.Response, data []byte, readErr error, n in
 
 // interpretOK reads a 200 answer: one status per event, or a failure when the
 // body is not what Pinterest sends.
-func interpretOK(data []byte, readErr error, n int) attemptResult {
+func interpretOK(data []byte, readErr error, n int, sec secrets) attemptResult {
 	const st = http.StatusOK
 	r := attemptResult{status: st}
 	var ev apiEvents
 	switch {
 	case readErr != nil:
-		r.err = &APIError{StatusCode: st, Message: "answer cut short: " + readErr.Error(), Excerpt: excerpt(data)}
+		r.err = &APIError{StatusCode: st, Message: "answer cut short: " + readErr.Error(), Excerpt: sec.excerpt(data)}
 	case decodeEvents(data, n, &ev) != nil || ev.Events == nil: // answer_decode.go
-		r.err = &APIError{StatusCode: st, Message: "answer is not the expected JSON", Excerpt: excerpt(data)}
+		r.err = &APIError{StatusCode: st, Message: "answer is not the expected JSON", Excerpt: sec.excerpt(data)}
 	case len(ev.Events) != n:
 		r.err = &APIError{StatusCode: st, Message: "answer has " + strconv.Itoa(len(ev.Events)) + " event statuses for " + strconv.Itoa(n) + " events"}
 	default:
@@ -184,7 +187,7 @@ func (o outcome) mapEvents(ch chunk, results []EventResult) {
 		res := &results[i]
 		res.Attempts = ch.prior + o.attempts
 		if e.WarningMessage != nil && *e.WarningMessage != "" {
-			res.Warnings = append(res.Warnings, *e.WarningMessage)
+			res.Warnings = append(res.Warnings, o.last.sec.text(*e.WarningMessage))
 		}
 		if e.Status == string(StatusProcessed) {
 			res.Status = StatusProcessed
@@ -194,7 +197,7 @@ func (o outcome) mapEvents(ch chunk, results []EventResult) {
 		res.Status = StatusFailed
 		msg := ""
 		if e.ErrorMessage != nil {
-			msg = *e.ErrorMessage
+			msg = o.last.sec.text(*e.ErrorMessage)
 		}
 		res.Err = &EventError{Message: msg}
 	}
