@@ -78,8 +78,9 @@
 // rate, with a local token bucket per ad account that starts empty (the fleet
 // may have spent the budget just before Redis went away) and has a burst of
 // one. If the n processes lose Redis together, as when Redis stops, the
-// fleet together stays within the bound above. The process asks Redis again
-// at most once a second, with a call that already holds its local slot. Once
+// fleet together stays within the bound above. The process pings Redis at
+// most once a second, in the background of its Waits (so no call that holds
+// a local slot waits for Redis and goes out late). Once
 // Redis answers, for one window every call needs both its local slot and a
 // Redis slot, so that the calls made on the local share are still within the
 // window while Redis counts the new ones; then Redis alone. Across the

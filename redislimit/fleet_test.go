@@ -56,6 +56,9 @@ type childResult struct {
 	Failed int64 // Sends that failed other than by the end of the run
 	Errors []string
 	Stats  redislimit.Stats
+	// FellBack and Recovered are when, after Start, the child's Limiter first
+	// counted a fallback and a recovery (sampled every 10 ms); 0 if never.
+	FellBack, Recovered time.Duration
 }
 
 func TestMain(m *testing.M) {
@@ -116,6 +119,25 @@ func runChild(raw string) int {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	var seq atomic.Int64
+	sampled := make(chan struct{})
+	go func() { // when did the Limiter switch modes?
+		defer close(sampled)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for ctx.Err() == nil {
+			st := l.Stats()
+			if st.Fallbacks > 0 && res.FellBack == 0 {
+				res.FellBack = time.Since(cfg.Start)
+			}
+			if st.Recoveries > 0 && res.Recovered == 0 {
+				res.Recovered = time.Since(cfg.Start)
+			}
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+			}
+		}
+	}()
 	for w := range workers {
 		wg.Go(func() {
 			for ctx.Err() == nil {
@@ -140,6 +162,7 @@ func runChild(raw string) int {
 		})
 	}
 	wg.Wait()
+	<-sampled
 	res.Sent, res.Failed, res.Stats = sent.Load(), failed.Load(), l.Stats()
 	if err := json.NewEncoder(os.Stdout).Encode(res); err != nil {
 		return 2
@@ -407,11 +430,16 @@ func TestFleetRedisKilled(t *testing.T) {
 		t.Errorf("after recovery the fleet uses %.1f%% of the limit, want at least 95%%", 100*wa.meanFull/fleetLimit)
 	}
 	for _, r := range res {
+		t.Logf("%s: fell back at +%v, found Redis again at +%v", r.Name, r.FellBack.Round(10*time.Millisecond), r.Recovered.Round(10*time.Millisecond))
 		if r.Failed > 0 {
 			t.Errorf("%s: %d Sends failed: %v", r.Name, r.Failed, r.Errors)
 		}
 		if r.Stats.Fallbacks == 0 || r.Stats.Recoveries == 0 || r.Stats.LocalCalls == 0 {
 			t.Errorf("%s did not fall back and recover: %+v", r.Name, r.Stats)
+		}
+		// A ping a second: back within about a second of the restart.
+		if back := f.start.Add(r.Recovered).Sub(restartAt); r.Recovered != 0 && (back < 0 || back > 2*time.Second) {
+			t.Errorf("%s found Redis again %v after the restart, want within 2 s", r.Name, back)
 		}
 	}
 }

@@ -206,10 +206,11 @@ func (l *Limiter) Wait(ctx context.Context, adAccountID string) error {
 		}
 		err := l.waitRedis(ctx, adAccountID)
 		if isUnavailable(err) {
-			// Lost Redis again: the local slot this call holds suffices.
+			// Lost Redis again. The local slot this call took is spent (it
+			// came before the failed exchange, so using it now would send
+			// the call late): wait for a fresh one.
 			l.enterFallback()
-			l.localCalls.Add(1)
-			return nil
+			return l.waitFallback(ctx, adAccountID)
 		}
 		if err == nil {
 			l.redisCalls.Add(1)
@@ -229,27 +230,28 @@ func (l *Limiter) Wait(ctx context.Context, adAccountID string) error {
 	}
 }
 
-// waitFallback grants a call from the local limiter, and asks Redis for it
-// too when a probe is due: if Redis answers, the Limiter goes to modeDual and
-// the call also waits for its Redis slot.
+// waitFallback grants a call from the local limiter. When a probe is due it
+// starts one in the background, so that no call waits for an unavailable
+// Redis after its local slot came.
 func (l *Limiter) waitFallback(ctx context.Context, adAccountID string) error {
 	if err := l.local.wait(ctx, adAccountID); err != nil {
 		return err
 	}
-	if !l.probeDue() {
-		l.localCalls.Add(1)
-		return nil
+	l.localCalls.Add(1)
+	if l.probeDue() {
+		go l.probe()
 	}
-	err := l.waitRedis(ctx, adAccountID)
-	switch {
-	case err == nil:
-		l.redisCalls.Add(1)
-		return nil
-	case isUnavailable(err):
-		l.localCalls.Add(1)
-		return nil
-	default:
-		return err
+	return nil
+}
+
+// probe pings Redis (within WithTimeout) and, if it answers, switches the
+// Limiter from fallback to modeDual.
+func (l *Limiter) probe() {
+	_, err := call(context.Background(), l, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, l.rdb.Ping(ctx).Err()
+	})
+	if err == nil {
+		l.answered()
 	}
 }
 
@@ -465,8 +467,8 @@ func (l *Limiter) answered() {
 	}
 }
 
-// probeDue reports whether a caller in fallback should ask Redis now; at most
-// one caller per probeInterval is told so.
+// probeDue reports whether a caller in fallback should start a probe now; at
+// most one caller per probeInterval is told so.
 func (l *Limiter) probeDue() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()

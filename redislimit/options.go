@@ -14,9 +14,8 @@ const (
 	DefaultWindow    = time.Minute            // WithWindow: Pinterest counts calls per minute
 )
 
-// probeInterval is how often a process in local fallback asks Redis whether
-// it answers again (by trying the Redis limiter for one call that already
-// has its local slot).
+// probeInterval is how often a process in local fallback pings Redis, in the
+// background of a Wait, to learn whether it answers again.
 const probeInterval = time.Second
 
 // penaltyRecheck is how often a process sending for an ad account reads its
@@ -101,7 +100,7 @@ func WithWindow(d time.Duration) Option {
 // WithFallback makes the Limiter keep working while Redis is unavailable,
 // instead of failing Wait with ErrUnavailable: each process then limits
 // itself to its share of the budget, 1/fleetSize of it, with a local limiter
-// that starts empty. It asks Redis again at most once a second and, once
+// that starts empty. It pings Redis at most once a second and, once
 // Redis answers, uses both Redis and the local limiter for one window before
 // it relies on Redis alone, so the calls it made on its own share are still
 // counted while the fleet shares Redis again. See the package documentation
