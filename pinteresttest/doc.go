@@ -20,6 +20,13 @@
 // or 1) a request is validated and answered as usual, but its events are not
 // recorded.
 //
+// It also serves GET {URL}/v5/ad_accounts/{ad_account_id}/conversion_eqs,
+// Pinterest's Event Quality Score: the query must have lookback_period (1d or
+// 14d) and may have source_platform and ingestion_source, each once and from
+// the spec's enum, nothing else (else 400); the answer is the array set with
+// Server.SetEventQualityScores, [] until then. With WithOAuthToken only that
+// token is accepted there, as Pinterest refuses conversion tokens on it (401).
+//
 // # Validation
 //
 // The body must be application/json (no Content-Encoding) and match the JSON
