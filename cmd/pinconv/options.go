@@ -48,14 +48,17 @@ type options struct {
 // usageError is a mistake on the command line: exit code 2 with a hint.
 type usageError struct{ msg string }
 
+// Error returns the message.
 func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
 type mapFlag map[string]columns.Target
 
+// String is for the flag package: the default is no mapping.
 func (m mapFlag) String() string { return "" }
 
+// Set adds one COLUMN=FIELD mapping.
 func (m mapFlag) Set(v string) error {
 	col, field, ok := strings.Cut(v, "=")
 	if !ok || strings.TrimSpace(col) == "" {
@@ -79,6 +82,7 @@ func targetList() string {
 
 type rateFlag struct{ v *float64 }
 
+// String shows the rate as a percentage.
 func (r rateFlag) String() string {
 	if r.v == nil {
 		return ""
@@ -86,6 +90,7 @@ func (r rateFlag) String() string {
 	return strconv.FormatFloat(*r.v*100, 'f', -1, 64) + "%"
 }
 
+// Set reads "10%", "10" (percent) or "0.1" (a fraction).
 func (r rateFlag) Set(s string) error {
 	s = strings.TrimSpace(s)
 	pct := strings.HasSuffix(s, "%")
@@ -107,7 +112,10 @@ func (r rateFlag) Set(s string) error {
 // history would show it.
 type tokenFlag struct{}
 
+// String is for the flag package: no default.
 func (tokenFlag) String() string { return "" }
+
+// Set refuses every value.
 func (tokenFlag) Set(string) error {
 	return errors.New("the token is never taken as a flag value (ps and shell history would show it): set PINTEREST_TOKEN or use --token-file PATH")
 }

@@ -282,6 +282,7 @@ func Map(header []string, overrides map[string]Target) (Mapping, error) {
 // UnknownColumnError is a --map of a column the header does not have.
 type UnknownColumnError struct{ Name string }
 
+// Error names the column, which is no personal data.
 func (e *UnknownColumnError) Error() string {
 	return "--map: the header has no column " + quote(e.Name)
 }

@@ -31,6 +31,7 @@ func ParseDateOrder(s string) (DateOrder, error) {
 	return MDY, errors.New("--date-order: want mdy, dmy or ymd")
 }
 
+// String returns the --date-order spelling: mdy, dmy or ymd.
 func (o DateOrder) String() string {
 	return [...]string{"mdy", "dmy", "ymd"}[o]
 }

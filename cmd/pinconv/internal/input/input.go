@@ -32,6 +32,7 @@ const (
 	JSONL               // one JSON object per line
 )
 
+// String returns the --format spelling: csv, tsv, jsonl or auto.
 func (f Format) String() string {
 	switch f {
 	case CSV:
@@ -275,6 +276,7 @@ type countingReader struct {
 	n int64
 }
 
+// Read reads and counts.
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
@@ -345,6 +347,7 @@ func onlyCR(br *bufio.Reader) bool {
 // crReader turns carriage returns into line feeds.
 type crReader struct{ r io.Reader }
 
+// Read reads, with every CR made an LF.
 func (c *crReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	for i := 0; i < n; i++ {

@@ -37,8 +37,13 @@ type Reporter interface {
 // None shows nothing.
 type None struct{}
 
+// Update does nothing.
 func (None) Update(Stats) {}
-func (None) Clear()       {}
+
+// Clear does nothing.
+func (None) Clear() {}
+
+// Finish does nothing.
 func (None) Finish(Stats) {}
 
 // rate measures rows per second over the run.
