@@ -50,7 +50,7 @@
 // slot is T after the previous TAT, not after the late call, as long as the
 // bucket is not full. The package's tests check all this from the arrival
 // times recorded by a pinteresttest.Server, with 4 processes and the same
-// shape on a 10-second window (600 calls per 10 s, to keep CI short).
+// shape on a 10-second window (1,000 calls per 10 s, to keep CI short).
 //
 // # Penalties
 //

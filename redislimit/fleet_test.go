@@ -32,7 +32,7 @@ import (
 const (
 	childEnv    = "REDISLIMIT_FLEET_CHILD" // set (to a JSON childConfig) in the children
 	fleetSize   = 4
-	fleetLimit  = 600
+	fleetLimit  = 1000
 	fleetWindow = 10 * time.Second
 	fleetAcct   = "549755885175"
 	workers     = 4 // goroutines sending in each child
@@ -476,7 +476,8 @@ func TestFleetPenaltySlowsEveryProcess(t *testing.T) {
 			procs[strings.Fields(r.UserAgent)[0]]++
 		}
 	}
-	rate := 589 / 10.1
+	shape := redislimit.Shape(fleetLimit, fleetWindow)
+	rate := float64(shape.Rate) / shape.Period.Seconds()
 	// The other processes read the penalty within 100 ms; calls granted
 	// before that may still arrive, so the quiet gap is checked from +0.3 s.
 	gap := between(ts, t429.Add(300*time.Millisecond), t429.Add(1900*time.Millisecond))
