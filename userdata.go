@@ -45,6 +45,16 @@ func hashedID(f UserField) (uint8, bool) {
 	return 0, false
 }
 
+// MaxValuesPerField is the most distinct values one hashed user_data field
+// (em, ph, external_id...) of a UserData holds. Further distinct values are
+// dropped, with one warning for the field (see UserData.Warnings); repeated
+// values are de-duplicated as always. Real records hold a handful of values
+// per field; the cap bounds the request and the work of de-duplication.
+const MaxValuesPerField = 100
+
+// reasonTooManyValues is the warning of a field that reached MaxValuesPerField.
+const reasonTooManyValues = "more than 100 distinct values; the others were dropped"
+
 // entry is one hashed value of one field.
 type entry struct {
 	id  uint8
@@ -62,8 +72,10 @@ const inlineEntries = int(numHashed)
 // String and GoString methods show field names and counts, never values.
 //
 // Setters take one or more values; values of one field are de-duplicated after
-// normalization, in order. A value of 64 hexadecimal digits is taken as an
-// existing hash and sent lowercased, not hashed again. A blank value is ignored.
+// normalization, in order, and a field keeps at most MaxValuesPerField of
+// them (one warning says the others were dropped). A value of 64 hexadecimal
+// digits is taken as an existing hash and sent lowercased, not hashed again. A
+// blank value is ignored.
 // An invalid value (an e-mail without @, a phone number of 3 digits...) is
 // dropped and a warning naming the field, never the value, is recorded: see
 // Warnings. The rest of the user data is kept.
@@ -88,6 +100,7 @@ type UserData struct {
 	// without a country calling code (errPhoneNoCountryCode was warned).
 	phoneNoCC bool
 	fields    uint16 // bit i: the hashed field of id i has a value (read by quality.go)
+	capped    uint16 // bit i: the hashed field of id i reached MaxValuesPerField (warned once)
 	inline    [inlineEntries]entry
 }
 
@@ -109,16 +122,29 @@ func (u *UserData) entries() []entry {
 // put adds a hash unless the field already has it. Entries are kept ordered
 // by field id (values of one field in the order given), so that AppendJSON
 // writes them in one pass.
+//
+// A field holds at most MaxValuesPerField values, so the scan for a
+// duplicate and the insertion cost a bounded number of steps per value:
+// adding n values is linear in n, not quadratic. A distinct value past the
+// cap is dropped, and the first one dropped of a field records a warning.
 func (u *UserData) put(id uint8, d digest) {
 	es := u.entries()
 	at := len(es) // insertion point: after the last entry of this field or an earlier one
 	for at > 0 && es[at-1].id > id {
 		at--
 	}
-	for i := at - 1; i >= 0 && es[i].id == id; i-- {
+	i := at - 1
+	for ; i >= 0 && es[i].id == id; i-- {
 		if es[i].sum == d {
 			return
 		}
+	}
+	if at-1-i >= MaxValuesPerField {
+		if u.capped&(1<<id) == 0 {
+			u.capped |= 1 << id
+			u.warn(hashedFields[id].field, reasonTooManyValues)
+		}
+		return
 	}
 	e := entry{id, d}
 	switch {

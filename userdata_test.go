@@ -307,12 +307,12 @@ func TestUserDataWarnings(t *testing.T) {
 	}
 }
 
-// TestUserDataManyValues documents that a field has no cap on its number of
-// values: 1,001 distinct e-mails are all kept (Pinterest's schema sets no
-// maxItems on user_data arrays).
+// TestUserDataManyValues documents the cap on a field's values: of 1,001
+// distinct e-mails the first MaxValuesPerField are kept, in order
+// (Pinterest's schema sets no maxItems on user_data arrays; the SDK does).
 func TestUserDataManyValues(t *testing.T) {
-	const n = 1001
-	emails := make([]string, n)
+	const n = MaxValuesPerField
+	emails := make([]string, 1001)
 	for i := range emails {
 		emails[i] = fmt.Sprintf("user%d@example.com", i)
 	}
