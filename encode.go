@@ -31,6 +31,7 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 		dst = appendStr(dst, "os_version", l.osV)
 	}
 	dst = appendTri(dst, "wifi", e.wifi)
+	dst = appendTri(dst, "advertiser_tracking_enabled", e.advTracking)
 	dst = appendStr(dst, "language", e.language)
 	dst = append(dst, `,"user_data":`...)
 	dst = e.user.AppendJSON(dst)

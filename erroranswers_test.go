@@ -56,7 +56,7 @@ func TestSendErrorAnswers(t *testing.T) {
 			wantStatus: 403, wantCode: 29, wantIs: []error{pinterest.ErrForbidden}},
 		{name: "404", fault: &pinteresttest.Fault{Status: 404}, opts: autoClock, wantStatus: 404, wantCode: 404,
 			wantIs: []error{pinterest.ErrInvalidRequest}},
-		{name: "422 with empty details", fault: &pinteresttest.Fault{Status: 422}, opts: autoClock, wantStatus: 422, wantCode: 4199,
+		{name: "422 with empty details", fault: &pinteresttest.Fault{Status: 422}, opts: autoClock, wantStatus: 422, wantCode: 422,
 			wantIs: []error{pinterest.ErrNotAllProcessed}, wantNotIs: []error{pinterest.ErrMalformedResponse}, wantDetails: `{}`},
 		{name: "422 with unusable details", fault: &pinteresttest.Fault{Status: 422,
 			Body: `{"code":4199,"message":"Not all events were successfully processed.","details":{"reason":"x","events":"n/a"}}`},

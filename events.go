@@ -160,8 +160,9 @@ type Content struct {
 	ItemName     string // product name
 	ItemCategory string // product category
 	ItemBrand    string // product brand
-	// ItemBrandID is the brand id of the product. It was added in API 5.28;
-	// leave it empty for servers of older versions, which reject unknown fields.
+	// ItemBrandID is the brand id of the product, at most 64 characters. It
+	// was added in API 5.28; leave it empty for servers of older versions,
+	// which reject unknown fields.
 	ItemBrandID string
 }
 
@@ -190,7 +191,7 @@ type DeviceInfo struct {
 	ExternalStorageSize      int      // GB, 0 to 1048576
 	FormFactor               string   // one of the FormFactor constants
 	KernelVersion            string   // at most 100 bytes
-	Languages                []string // ISO 639-1 codes, at most 100
+	Languages                []string // 2-letter ISO 639-1 codes ("en"), at most 100
 	Locale                   string   // BCP 47, at most 35 bytes
 	Model                    string   // at most 100 bytes
 	NetworkType              string   // one of the Network constants
@@ -270,6 +271,7 @@ type Event struct {
 	language    string
 	legacy      *legacyFields // allocated by the first legacy setter: most events have none
 	wifi        int8          // 0 unset, 1 false, 2 true
+	advTracking int8          // advertiser_tracking_enabled: 0 unset, 1 false, 2 true
 	appInfo     *AppInfo
 	deviceInfo  *DeviceInfo
 	contents    []Content // memory of AddContents, kept by Reset (reuse.go)
@@ -323,6 +325,15 @@ func (e *Event) Custom(c CustomData) *Event {
 // events, whether Limit Ad Tracking (iOS) or the Ads Personalization opt-out
 // (Android) is on.
 func (e *Event) OptOut(optedOut bool) *Event { e.optOut = tristate(optedOut); return e }
+
+// AdvertiserTrackingEnabled tells, for an app event, whether the user allows
+// the advertiser to track them (advertiser_tracking_enabled): on iOS, the
+// App Tracking Transparency answer. The field is not in Pinterest's OpenAPI
+// description, but the live API accepts it at the top level of the event.
+func (e *Event) AdvertiserTrackingEnabled(enabled bool) *Event {
+	e.advTracking = tristate(enabled)
+	return e
+}
 
 // PartnerName names the third party sending for the advertiser (partner_name),
 // by Pinterest's convention "ss-partnername", lowercase.

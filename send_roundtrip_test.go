@@ -390,6 +390,10 @@ func sendRandomEvent(r *rand.Rand, i int, now time.Time, brandID bool) (*pintere
 		ev.Wifi(k == 2)
 		want.Wifi = sendBool(k == 2)
 	}
+	if k := r.IntN(3); k > 0 {
+		ev.AdvertiserTrackingEnabled(k == 2)
+		want.AdvertiserTrackingEnabled = sendBool(k == 2)
+	}
 	return ev, want
 }
 

@@ -156,6 +156,9 @@ func (c *CustomData) validate() error {
 		if err := checkTextList("custom_data.contents", maxText, it.ID, it.ItemName, it.ItemCategory, it.ItemBrand, it.ItemBrandID); err != nil {
 			return err
 		}
+		if utf8.RuneCountInString(it.ItemBrandID) > maxItemBrandID {
+			return eventErr("custom_data.contents.item_brand_id", "longer than 64 characters")
+		}
 	}
 	return nil
 }
@@ -182,6 +185,17 @@ type intRange struct {
 	field    string
 	v        int
 	min, max int
+}
+
+// maxItemBrandID is the most characters of contents[].item_brand_id, the
+// limit of the live API (api-reference.md 7.1).
+const maxItemBrandID = 64
+
+// twoLetters reports whether s is two ASCII letters, the form of an ISO 639-1
+// language code.
+func twoLetters(s string) bool {
+	isLetter := func(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+	return len(s) == 2 && isLetter(s[0]) && isLetter(s[1])
 }
 
 // maxText is the longest value, in bytes, of the text fields whose maxLength
@@ -238,8 +252,10 @@ func (d *DeviceInfo) validate() error {
 	if len(d.Languages) > 100 {
 		return eventErr("device_info.languages", "more than 100 items")
 	}
-	if err := checkTextList("device_info.languages", 35, d.Languages...); err != nil {
-		return err
+	for _, l := range d.Languages {
+		if !twoLetters(l) {
+			return eventErr("device_info.languages", "each entry must be a 2-letter ISO 639-1 code such as \"en\"")
+		}
 	}
 	const gb = 1048576
 	return checkLimits([]textLimit{

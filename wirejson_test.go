@@ -25,12 +25,13 @@ import (
 // 2. The wire JSON: schema keys only, escaped exactly like encoding/json.
 
 // sendSchemaKeys are the keys Pinterest's schema allows in each object, by
-// path (spec 5.23, plus contents[].item_brand_id of 5.28).
+// path (spec 5.23, plus contents[].item_brand_id of 5.28 and the
+// advertiser_tracking_enabled the live API accepts).
 var sendSchemaKeys = map[string][]string{
 	"": {"event_name", "action_source", "event_time", "event_id", "event_source_url", "opt_out",
 		"partner_name", "app_id", "app_name", "app_version", "device_brand", "device_carrier",
 		"device_model", "device_type", "os_version", "wifi", "language", "user_data", "custom_data",
-		"app_info", "device_info"},
+		"app_info", "device_info", "advertiser_tracking_enabled"},
 	"user_data": {"em", "ph", "ge", "db", "ln", "fn", "ct", "st", "zp", "country", "external_id",
 		"hashed_maids", "client_ip_address", "client_user_agent", "click_id", "partner_id"},
 	"custom_data": {"currency", "value", "content_ids", "contents", "num_items", "order_id",

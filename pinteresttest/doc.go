@@ -44,14 +44,19 @@
 // unexpected) at data[0].custom_data" or "'event_id' is a required property
 // at data[0]", but never quotes a value.
 //
+// A request holding an event more than 7 days old (by the server's clock,
+// WithClock) is answered 422 as a whole and nothing of it is recorded, as
+// Pinterest does (seen live). The fake's "details" then hold the 200 body
+// with every event failed, the stale ones saying why: Pinterest does not
+// publish what its details hold, so that part is a guess.
+//
 // Then each event is checked on its own; an event that fails gets status
 // "failed" and an error_message naming the field, and the other events are
 // still processed:
 //   - event_name is one of the 22 names of API 5.28;
 //   - action_source is web, app_android, app_ios or offline;
 //   - event_id is not empty;
-//   - event_time is at most 7 days in the past and at most 1 hour in the
-//     future, by the server's clock (WithClock);
+//   - event_time is at most 1 hour in the future, by the server's clock;
 //   - every value of em, ph, ge, db, ln, fn, ct, st, zp, country,
 //     external_id and hashed_maids is 64 lowercase hex characters;
 //   - user_data has a non-empty em, a non-empty hashed_maids, or both
@@ -60,7 +65,12 @@
 //     custom_data.contents[].item_price, when not empty, are finite decimal
 //     numbers (as strconv.ParseFloat reads them);
 //   - custom_data.num_items and custom_data.contents[].quantity are not
-//     negative.
+//     negative;
+//   - each device_info.languages entry is 2 letters (a limit of the live
+//     API, like item_brand_id's 64 characters, which is checked with the
+//     schema; neither is in the spec). The event key
+//     advertiser_tracking_enabled (a boolean) is accepted, as the live API
+//     accepts it, although the spec lacks it.
 //
 // FailEvents and WarnEvents add failures and warnings of your own.
 //
@@ -71,8 +81,12 @@
 // {"status","error_message","warning_message"} item per event in request
 // order, with empty strings when there is nothing to say, as Pinterest does.
 // With WithPartialFailureStatus(422), a request in which some events failed
-// is answered 422 {"code":4199,"message":"Not all events were successfully
-// processed.","details":{...the 200 body...}} instead. Either way the
+// is answered 422 {"code":422,"message":"Not all events were successfully
+// processed.","details":{...the 200 body...}} instead. The spec documents the
+// 422 message and the DetailedError shape but no code, and no shape for the
+// details: code 422 and those details are guesses, as are the codes of 404,
+// 405, 500, 502 and 504 answers (the spec's examples give 4196 for 400, 2
+// for 401, 29 for 403, 8 for 429 and 4197 for 503). Either way the
 // processed events of the request are recorded. Error answers have the
 // Error shape {"code":...,"message":...}. All answers are application/json.
 //

@@ -25,7 +25,7 @@ func TestFaultStatus(t *testing.T) {
 		{pinteresttest.Fault{Status: 401}, apiError{Code: 2, Message: "Authentication failed."}},
 		{pinteresttest.Fault{Status: 403}, apiError{Code: 29, Message: "You are not permitted to access that resource."}},
 		{pinteresttest.Fault{Status: 404}, apiError{Code: 404, Message: "Not found."}},
-		{pinteresttest.Fault{Status: 422}, apiError{Code: 4199, Message: "Not all events were successfully processed.", Details: &apiResponse{}}},
+		{pinteresttest.Fault{Status: 422}, apiError{Code: 422, Message: "Not all events were successfully processed.", Details: &apiResponse{}}},
 		{pinteresttest.Fault{Status: 429, RetryAfter: "2"}, apiError{Code: 8, Message: "This request exceeded a rate limit. This can happen if the client exceeds one of the published rate limits within a short time window."}},
 		{pinteresttest.Fault{Status: 500}, apiError{Code: 500, Message: "Internal server error."}},
 		{pinteresttest.Fault{Status: 502}, apiError{Code: 502, Message: "Bad gateway."}},

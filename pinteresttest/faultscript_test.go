@@ -109,7 +109,7 @@ func TestParseFaultsEnqueue(t *testing.T) {
 
 func TestWithAddress(t *testing.T) {
 	t.Parallel()
-	srv := pinteresttest.NewServerT(t, pinteresttest.WithAddress("127.0.0.1:0"))
+	srv := pinteresttest.NewServerT(t, fixedClock(), pinteresttest.WithAddress("127.0.0.1:0"))
 	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
 		t.Errorf("URL = %q", srv.URL)
 	}

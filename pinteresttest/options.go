@@ -65,7 +65,7 @@ func WithClock(now func() time.Time) Option {
 
 // WithPartialFailureStatus sets how a request in which some events failed is
 // answered: 200 (the default) with per-event statuses, or 422 with the
-// DetailedError body {"code":4199,"message":"Not all events were successfully
+// DetailedError body {"code":422,"message":"Not all events were successfully
 // processed.","details":{...}} whose details hold the same object as the 200
 // body. Pinterest documents both and does not say which it sends when.
 func WithPartialFailureStatus(code int) Option {

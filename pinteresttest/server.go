@@ -409,6 +409,9 @@ func (s *Server) process(r *http.Request, info reqInfo, body []byte, commit bool
 	}
 
 	now := s.cfg.now()
+	if stale := staleEvents(req.Data, now); len(stale) > 0 {
+		return staleAnswer(len(req.Data), stale)
+	}
 	s.mu.Lock()
 	failFn, warnFn := s.failFn, s.warnFn
 	s.mu.Unlock()
@@ -455,12 +458,32 @@ func (s *Server) process(r *http.Request, info reqInfo, body []byte, commit bool
 	var a *answer
 	if len(processed) < len(req.Data) && s.cfg.partialStatus == http.StatusUnprocessableEntity {
 		a = errorAnswer(http.StatusUnprocessableEntity, 0, "")
-		a.body = marshal(errorBody{Code: 4199, Message: a.message, Details: respJSON})
+		a.body = marshal(errorBody{Code: http.StatusUnprocessableEntity, Message: a.message, Details: respJSON})
 	} else {
 		a = &answer{status: http.StatusOK, contentType: jsonType, body: respJSON}
 	}
 	a.numEvents, a.numProcessed = len(req.Data), len(processed)
 	a.results = resp.Events
+	return a
+}
+
+// staleAnswer is the answer to a request holding events older than 7 days:
+// Pinterest answers 422 to such a request (api-reference.md 7.2), and nothing
+// of it is recorded. What its "details" hold is not published; the server's
+// guess is the shape of the 200 body with every event failed, the stale ones
+// saying why, so that a client can tell them from the others.
+func staleAnswer(n int, stale []int) *answer {
+	resp := eventsResponse{NumEventsReceived: n, Events: make([]eventResult, n)}
+	for i := range resp.Events {
+		resp.Events[i] = eventResult{Status: "failed",
+			ErrorMessage: "not processed: another event of the request is more than 7 days old"}
+	}
+	for _, i := range stale {
+		resp.Events[i].ErrorMessage = "event_time is more than 7 days in the past"
+	}
+	a := errorAnswer(http.StatusUnprocessableEntity, 0, "")
+	a.body = marshal(errorBody{Code: http.StatusUnprocessableEntity, Message: a.message, Details: marshal(resp)})
+	a.numEvents, a.results = n, resp.Events
 	return a
 }
 
@@ -540,7 +563,7 @@ var defaultErrors = map[int]struct {
 	404: {404, "Not found."},
 	405: {5, "Method not allowed"},
 	413: {413, "Request entity too large."},
-	422: {4199, "Not all events were successfully processed."},
+	422: {422, "Not all events were successfully processed."}, // the code is a guess: the spec documents none
 	429: {8, "This request exceeded a rate limit. This can happen if the client exceeds one of the published rate limits within a short time window."},
 	500: {500, "Internal server error."},
 	502: {502, "Bad gateway."},

@@ -115,7 +115,7 @@ func TestPartialFailureStatus(t *testing.T) {
 	}{
 		{"default 200", nil, mixed, 200, details},
 		{"422", []pinteresttest.Option{pinteresttest.WithPartialFailureStatus(422)}, mixed, 422,
-			apiError{Code: 4199, Message: "Not all events were successfully processed.", Details: &details}},
+			apiError{Code: 422, Message: "Not all events were successfully processed.", Details: &details}},
 		{"422 but all processed", []pinteresttest.Option{pinteresttest.WithPartialFailureStatus(422)},
 			[]map[string]any{validEvent("ok")}, 200,
 			apiResponse{NumEventsReceived: 1, NumEventsProcessed: 1, Events: []eventResult{processed()}}},

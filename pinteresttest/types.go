@@ -27,6 +27,9 @@ type Event struct {
 	OSVersion      string `json:"os_version,omitempty"`
 	Language       string `json:"language,omitempty"`
 	Wifi           *bool  `json:"wifi,omitempty"`
+	// AdvertiserTrackingEnabled is not in the OpenAPI description, but the
+	// live API accepts it (a boolean at the top level, for app events).
+	AdvertiserTrackingEnabled *bool `json:"advertiser_tracking_enabled,omitempty"`
 
 	UserData   UserData    `json:"user_data"`
 	CustomData *CustomData `json:"custom_data,omitempty"`
@@ -191,9 +194,11 @@ type EventResult struct {
 type Fault struct {
 	// Status answers with this HTTP status and an Error body
 	// {"code":...,"message":...}, with Pinterest's code and message for the
-	// status (400 4196, 401 2, 403 29, 404 404, 405 5, 422 4199 with an
-	// empty "details" object, 429 8, 500 500, 502 502, 503 4197, 504 504,
-	// otherwise the status itself). 0 and 200 mean the normal answer.
+	// status (400 4196, 401 2, 403 29, 429 8 and 503 4197 as the spec's
+	// examples give them; 404 404, 405 5, 422 422 with an empty "details"
+	// object, 500 500, 502 502, 504 504 and any other status as itself are
+	// guesses, since the spec documents no code for them). 0 and 200 mean the
+	// normal answer.
 	Status int
 	// Code overrides the "code" of the Error body made for Status.
 	Code int
@@ -236,6 +241,7 @@ func (f *Fault) statusOverride() bool {
 func (e Event) clone() Event {
 	e.OptOut = clonePtr(e.OptOut)
 	e.Wifi = clonePtr(e.Wifi)
+	e.AdvertiserTrackingEnabled = clonePtr(e.AdvertiserTrackingEnabled)
 	e.UserData = e.UserData.clone()
 	if e.CustomData != nil {
 		c := e.CustomData.clone()

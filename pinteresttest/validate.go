@@ -87,8 +87,6 @@ func checkEvent(e *Event, now time.Time) []string {
 	}
 	t := time.Unix(e.EventTime, 0)
 	switch {
-	case now.Sub(t) > maxEventAge:
-		errs = append(errs, "event_time is more than 7 days in the past")
 	case t.Sub(now) > maxEventFuture:
 		errs = append(errs, "event_time is more than 1 hour in the future (it is a Unix time in seconds)")
 	}
@@ -113,6 +111,13 @@ func checkEvent(e *Event, now time.Time) []string {
 		errs = append(errs, "user_data must contain em, hashed_maids, or both client_ip_address and client_user_agent")
 	}
 
+	if d := e.DeviceInfo; d != nil {
+		for i, l := range d.Languages {
+			if len(l) != 2 || !isASCIILetter(l[0]) || !isASCIILetter(l[1]) {
+				errs = append(errs, "device_info.languages["+strconv.Itoa(i)+"] is not a 2-letter language code")
+			}
+		}
+	}
 	if c := e.CustomData; c != nil {
 		errs = checkDecimal(errs, "custom_data.value", c.Value)
 		errs = checkDecimal(errs, "custom_data.predicted_ltv", c.PredictedLTV)
@@ -124,6 +129,19 @@ func checkEvent(e *Event, now time.Time) []string {
 		}
 	}
 	return errs
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// staleEvents returns the indexes of the events older than maxEventAge.
+func staleEvents(events []Event, now time.Time) []int {
+	var out []int
+	for i := range events {
+		if now.Sub(time.Unix(events[i].EventTime, 0)) > maxEventAge {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // checkDecimal fails a money value that is set but is not a finite number.
