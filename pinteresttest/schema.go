@@ -166,7 +166,7 @@ var rules = map[string]rule{
 	"DeviceInfo.form_factor":                 {enum: formFactors},
 	"DeviceInfo.kernel_version":              maxLen(100),
 	"DeviceInfo.languages":                   {maxItems: 100}, // entries: 2 letters, checked per event
-	"Content.item_brand_id":                  maxLen(64),     // the live API's limit (api-reference.md 7.1), not in the spec
+	"Content.item_brand_id":                  maxLen(64),      // the live API's limit (api-reference.md 7.1), not in the spec
 	"DeviceInfo.locale":                      maxLen(35),
 	"DeviceInfo.model":                       maxLen(100),
 	"DeviceInfo.network_type":                {enum: networkTypes},
