@@ -379,8 +379,13 @@ func call[T any](ctx context.Context, l *Limiter, f func(context.Context) (T, er
 		case ctx.Err() != nil:
 			return zero, waitErr(ctx.Err())
 		}
+		if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+			return zero, waitErr(context.DeadlineExceeded) // the caller's deadline, a moment early
+		}
 		l.redisErrors.Add(1)
-		if cctx.Err() != nil {
+		// The client's socket deadline may fire a moment before cctx's
+		// timer does: compare with the deadline, not only cctx.Err.
+		if dl, _ := cctx.Deadline(); cctx.Err() != nil || !time.Now().Before(dl) {
 			err = fmt.Errorf("no answer within %v: %w", l.cfg.timeout, err)
 		}
 		return zero, &unavailable{err}
