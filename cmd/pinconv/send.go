@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -423,40 +421,16 @@ const (
 )
 
 // outcomeOf tells a processed event from one certainly not processed and one
-// whose request may have reached Pinterest.
-//
-// The SDK marks the last with ErrOutcomeUnknown. Until its send path does so
-// for every such case, an error that does not say Pinterest refused the
-// request (an answer of 4xx or 503, a refused connection, a local validation
-// failure) is taken as unknown whenever an attempt was made: for offline
-// events, not sending twice is worth more than sending at all.
+// whose request may have reached Pinterest, which the SDK marks with
+// ErrOutcomeUnknown (for offline events it does not retry such requests).
 func outcomeOf(r pinterest.EventResult) outcome {
-	if r.Status == pinterest.StatusProcessed {
+	switch {
+	case r.Status == pinterest.StatusProcessed:
 		return outcomeProcessed
-	}
-	err := r.Err
-	if errors.Is(err, pinterest.ErrOutcomeUnknown) {
+	case errors.Is(r.Err, pinterest.ErrOutcomeUnknown):
 		return outcomeUnknown
 	}
-	if r.Attempts == 0 {
-		return outcomeFailed // never on the wire
-	}
-	var ee *pinterest.EventError
-	if errors.As(err, &ee) {
-		return outcomeFailed // Pinterest's verdict on the event
-	}
-	var ae *pinterest.APIError
-	if errors.As(err, &ae) {
-		if ae.StatusCode >= 400 && ae.StatusCode < 500 || ae.StatusCode == http.StatusServiceUnavailable {
-			return outcomeFailed
-		}
-		return outcomeUnknown // 5xx, or a 200 that could not be read
-	}
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Op == "dial" {
-		return outcomeFailed // the connection was never made
-	}
-	return outcomeUnknown
+	return outcomeFailed
 }
 
 func errText(err error) string {
