@@ -40,7 +40,7 @@ func TestOutcomeOf(t *testing.T) {
 // a request that may have reached Pinterest are unknown, the others failed.
 func TestOutcomeOfRealFailures(t *testing.T) {
 	tests := []struct {
-		fault            pinteresttest.Fault
+		fault           pinteresttest.Fault
 		failed, unknown int
 	}{
 		{pinteresttest.Fault{Status: 400}, 10, 0},
