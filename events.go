@@ -117,7 +117,13 @@ const (
 )
 
 // CustomData is the custom_data of an event: what was bought, for how much.
-// Every field is optional; zero values are left out of the request. Money
+// Every field is optional; zero values are left out of the request.
+//
+// custom_data is sent to Pinterest as it is given: neither normalized nor
+// hashed. Keep personal data out of it (an e-mail as order id, a customer's
+// name in a search string); it belongs in UserData, which hashes it. Send
+// warns, on the event's result and naming the field (never the value), when
+// a text of custom_data looks like it holds an e-mail address. Money
 // values are decimal strings, as Pinterest parses them as doubles: build them
 // with FormatMinorUnits or FormatAmount rather than fmt, to avoid float
 // surprises such as "0.30000000000000004".
@@ -306,7 +312,10 @@ func (e *Event) ID(id string) *Event { e.id = id; return e }
 // At sets when the event happened (event_time, sent in Unix seconds).
 func (e *Event) At(t time.Time) *Event { e.time = t.Unix(); return e }
 
-// URL sets the page where a web event happened (event_source_url).
+// URL sets the page where a web event happened (event_source_url). It is sent
+// as it is given, query included: strip personal data from it (a
+// ?email=... parameter, say) before. Send warns, on the event's result, when
+// its query looks like it holds an e-mail address.
 func (e *Event) URL(u string) *Event { e.url = u; return e }
 
 // User sets who converted (user_data). It is required.

@@ -62,6 +62,7 @@ func (e *Event) validate(now time.Time) (warnings []string, err error) {
 	if w := currencyWarning(e.customData()); w != "" {
 		warnings = append(warnings, w)
 	}
+	warnings = append(warnings, e.privacyWarnings()...) // privacy.go
 	if err := e.appInfo.validate(); err != nil {
 		return nil, err
 	}
