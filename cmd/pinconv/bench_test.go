@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/capisdk/pinterest"
 	"github.com/capisdk/pinterest/cmd/pinconv/internal/columns"
 	"github.com/capisdk/pinterest/cmd/pinconv/internal/convert"
 	"github.com/capisdk/pinterest/cmd/pinconv/internal/input"
@@ -31,10 +32,20 @@ func benchRows(n int, at time.Time) []byte {
 //
 //	go test -run '^$' -bench ParsePrepare -benchmem -cpu 1 -count 6 ./cmd/pinconv
 func BenchmarkParsePrepare(b *testing.B) {
+	b.Run("new", func(b *testing.B) { benchParsePrepare(b, false) })
+	b.Run("reuse", func(b *testing.B) { benchParsePrepare(b, true) })
+}
+
+func benchParsePrepare(b *testing.B, reuse bool) {
 	const rows = 20000
 	data := benchRows(rows, time.Now())
 	cfg := convert.Config{AdAccountID: testAccount}
-	var buf []byte
+	var js []byte
+	client, err := pinterest.NewClient("unused-token")
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := client.NewEventBuffer()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -48,6 +59,9 @@ func BenchmarkParsePrepare(b *testing.B) {
 			b.Fatal(err)
 		}
 		c := convert.NewCSV(cfg, r.Header(), m)
+		if reuse {
+			c.UseBuffer(buf)
+		}
 		n := 0
 		for {
 			rec, err := r.Next()
@@ -61,7 +75,10 @@ func BenchmarkParsePrepare(b *testing.B) {
 			if res.Event == nil {
 				b.Fatalf("row %d rejected: %+v", rec.Row, res.Reject)
 			}
-			buf = res.Event.AppendJSON(buf[:0])
+			js = res.Event.AppendJSON(js[:0])
+			if reuse {
+				buf.Reset()
+			}
 			n++
 		}
 		if n != rows {

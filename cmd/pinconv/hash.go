@@ -17,6 +17,10 @@ func (a *app) hash(o *options) int {
 	if err != nil {
 		return fatalf(a.stderr, "--stale-out: %v", err)
 	}
+	evbuf, err := reuseBuffer(o)
+	if err != nil {
+		return fatalf(a.stderr, "%v", err)
+	}
 	out := bufio.NewWriterSize(a.stdout, 64<<10)
 	s := &summary{}
 	dropped := dropCounter{}
@@ -27,6 +31,8 @@ func (a *app) hash(o *options) int {
 		}
 		return nil
 	}, func(src *source, rec *input.Record) bool {
+		src.conv.UseBuffer(evbuf)
+		defer evbuf.Reset() // the row's event is used up when fn returns
 		res := src.conv.Convert(rec)
 		s.Rows++
 		if res.Reject != nil {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/capisdk/pinterest"
+
 	"github.com/capisdk/pinterest/cmd/pinconv/internal/convert"
 	"github.com/capisdk/pinterest/cmd/pinconv/internal/input"
 )
@@ -69,4 +71,20 @@ func noteDropped(d dropCounter, rj *rejects, src *source, rec *input.Record, res
 	for _, p := range res.Dropped {
 		rj.add(src.name, rec.Row, rec.Line, outDropped, p.Field, p.Reason)
 	}
+}
+
+// reuseBuffer returns an EventBuffer for the commands that send nothing
+// (hash, validate): they reset it after each row, so that every row is built
+// in the same memory. The client behind it never sends; it only gives the
+// buffer its phone default.
+func reuseBuffer(o *options) (*pinterest.EventBuffer, error) {
+	opts := []pinterest.Option{}
+	if o.conv.PhoneCountryCode != "" {
+		opts = append(opts, pinterest.WithDefaultPhoneCountryCode(o.conv.PhoneCountryCode))
+	}
+	c, err := pinterest.NewClient("never-sent", opts...)
+	if err != nil {
+		return nil, err
+	}
+	return c.NewEventBuffer(), nil
 }

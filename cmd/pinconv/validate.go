@@ -18,12 +18,18 @@ func (a *app) validate(o *options) int {
 	}
 	s := &summary{}
 	dropped := dropCounter{}
+	evbuf, err := reuseBuffer(o)
+	if err != nil {
+		return fatalf(a.stderr, "%v", err)
+	}
 	q := pinterest.NewQualityMeter()
 	events := 0
 	err = a.scan(o, func(src *source) error {
 		a.describe(a.stdout, src, true)
 		return nil
 	}, func(src *source, rec *input.Record) bool {
+		src.conv.UseBuffer(evbuf)
+		defer evbuf.Reset() // the row's event is used up when fn returns
 		res := src.conv.Convert(rec)
 		s.Rows++
 		if res.Reject != nil {

@@ -50,6 +50,7 @@ type Converter struct {
 	header []string
 	cols   []columns.Target
 	keys   *columns.KeyMapper
+	buf    *pinterest.EventBuffer // where events are made, if set
 	// per-row scratch, reused
 	contentIDs []string
 	now        time.Time // the clock, read every nowEvery rows
@@ -71,6 +72,11 @@ func NewJSON(cfg Config, km *columns.KeyMapper) *Converter {
 	return &Converter{cfg: withDefaults(cfg), keys: km}
 }
 
+// UseBuffer makes the converter build its events in buf's memory (see
+// pinterest.EventBuffer) until the next UseBuffer; nil makes each event anew.
+// The caller resets buf once no Send or Batcher holds its events.
+func (c *Converter) UseBuffer(buf *pinterest.EventBuffer) { c.buf = buf }
+
 func withDefaults(c Config) Config {
 	if c.Event == "" {
 		c.Event = pinterest.EventCheckout
@@ -91,6 +97,7 @@ func withDefaults(c Config) Config {
 // row is the state of one conversion.
 type row struct {
 	c        *Converter
+	ev       *pinterest.Event // from the converter's buffer, if it has one
 	u        *pinterest.UserData
 	custom   pinterest.CustomData
 	hasCust  bool
@@ -124,7 +131,13 @@ func (c *Converter) Convert(rec *input.Record) Result {
 		}
 		return Result{Reject: &Problem{Field: field, Reason: rec.Err.Reason}}
 	}
-	r := row{c: c, u: pinterest.NewUserData()}
+	r := row{c: c}
+	if c.buf != nil {
+		r.ev = c.buf.Event(c.cfg.Event, c.cfg.Source)
+		r.u = r.ev.UserData()
+	} else {
+		r.u = pinterest.NewUserData()
+	}
 	if c.cfg.PhoneCountryCode != "" {
 		r.u.DefaultPhoneCountryCode(c.cfg.PhoneCountryCode)
 	}
@@ -407,7 +420,12 @@ func (r *row) finish(rec *input.Record) Result {
 			id = pinterest.DeriveEventID(c.cfg.AdAccountID, r.name, at, rec.Values...)
 		}
 	}
-	ev := pinterest.NewEvent(r.name, r.source).ID(id).At(at).User(r.u)
+	var ev *pinterest.Event
+	if r.ev != nil {
+		ev = r.ev.Reset(r.name, r.source).ID(id).At(at).User(r.u) // the buffer's event and its user data
+	} else {
+		ev = pinterest.NewEvent(r.name, r.source).ID(id).At(at).User(r.u)
+	}
 	if r.url != "" {
 		ev.URL(r.url)
 	}
