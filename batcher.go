@@ -181,6 +181,9 @@ type Batcher struct {
 // NewBatcher starts a Batcher that sends to adAccountID with this client. Its
 // goroutines run until Close.
 func (c *Client) NewBatcher(adAccountID string, opts ...BatcherOption) (*Batcher, error) {
+	if err := c.ready(); err != nil { // hints.go
+		return nil, err
+	}
 	if err := validAdAccountID(adAccountID); err != nil {
 		return nil, err
 	}
@@ -269,7 +272,8 @@ func (b *Batcher) Add(ctx context.Context, events ...*Event) error {
 		case <-ctx.Done():
 			b.queued.Add(-1)
 			ev.release()
-			return addErr(i, len(events), ctx.Err())
+			// The wait was for room: say so, and keep the context's error.
+			return addErr(i, len(events), fmt.Errorf("%w until the context ended: %w", ErrQueueFull, ctx.Err()))
 		case <-b.closing:
 			b.queued.Add(-1)
 			ev.release()
@@ -279,11 +283,13 @@ func (b *Batcher) Add(ctx context.Context, events ...*Event) error {
 	return nil
 }
 
+// addErr says which event (0-based) Add could not queue, and how many of the
+// call's events it queued before.
 func addErr(accepted, total int, err error) error {
 	if total == 1 {
-		return err
+		return fmt.Errorf("pinterest: Batcher.Add: event 0 not queued: %w", err)
 	}
-	return fmt.Errorf("pinterest: Batcher.Add accepted %d of %d events: %w", accepted, total, err)
+	return fmt.Errorf("pinterest: Batcher.Add: event %d not queued (accepted %d of %d events, those before it): %w", accepted, accepted, total, err)
 }
 
 // dispatch cuts the queue into batches and hands them to the senders, until

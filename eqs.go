@@ -296,6 +296,9 @@ func (e *scopeError) Unwrap() []error { return []error{ErrOAuthRequired, e.api} 
 // 5xx and transport errors are retried as the client's RetryPolicy says. The
 // client's rate limiter, which paces the events endpoint, does not apply.
 func (c *Client) EventQualityScores(ctx context.Context, adAccountID string, q EQSQuery) ([]EventQualityScore, error) {
+	if err := c.ready(); err != nil { // hints.go
+		return nil, err
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}

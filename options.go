@@ -39,6 +39,7 @@ type config struct {
 	newLimiter      func(clock.Clock) (Limiter, error) // set by WithRateLimit, WithoutRateLimit, WithLimiter: the last wins
 	retry           RetryPolicy
 	noAmbiguousRetr bool
+	deriveIDs       bool // WithDerivedEventIDs (derive.go)
 	logger          *slog.Logger
 	userAgent       string
 	phoneCC         string
@@ -75,6 +76,10 @@ func WithBaseURL(rawURL string) Option {
 		if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 			return errors.New("pinterest: WithBaseURL: want an absolute URL such as https://host, without user, query or fragment")
 		}
+		// The SDK appends /v5/ad_accounts/...: a URL copied with its /v5 (as
+		// the API reference writes the server) would give /v5/v5 and a 404.
+		u.Path = strings.TrimRight(strings.TrimSuffix(u.Path, "/v5"), "/")
+		u.RawPath = ""
 		switch u.Scheme {
 		case "https":
 		case "http":

@@ -86,6 +86,9 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 
 // String describes the client without its token.
 func (c *Client) String() string {
+	if c.ready() != nil {
+		return "pinterest.Client{not made by NewClient}"
+	}
 	return "pinterest.Client{" + c.cfg.baseURL.String() + " test=" + strconv.FormatBool(c.cfg.testMode) + "}"
 }
 
@@ -114,6 +117,11 @@ type EventResult struct {
 	Index   int
 	EventID string      // the event's id
 	Status  EventStatus // processed or failed
+	// Event is the event the result is about, as given to Send or Add (nil
+	// for a nil event), so that a failure handler can keep it and send it
+	// again later: its user data holds hashes only. Do not Reset or change
+	// it while it may still be sent.
+	Event *Event
 	// Err says why the event failed: a *FieldError when it failed local
 	// validation, an *EventError when Pinterest failed it, an *APIError when its
 	// request failed, a context error when the call was cancelled. Nil when
@@ -151,17 +159,7 @@ func (r *Response) Failures() []EventResult {
 }
 
 // validAdAccountID checks Pinterest's pattern: 1 to 18 digits.
-func validAdAccountID(id string) error {
-	if id == "" || len(id) > 18 {
-		return &FieldError{Field: "ad_account_id", Reason: "want 1 to 18 digits"}
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < '0' || id[i] > '9' {
-			return &FieldError{Field: "ad_account_id", Reason: "want 1 to 18 digits"}
-		}
-	}
-	return nil
-}
+func validAdAccountID(id string) error { return adAccountIDError(id) } // hints.go
 
 // Send delivers events to Pinterest for the ad account and reports the fate of
 // every one of them.
@@ -180,6 +178,9 @@ func validAdAccountID(id string) error {
 func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event) (*Response, error) {
 	if len(events) == 0 {
 		return nil, ErrNoEvents
+	}
+	if err := c.ready(); err != nil {
+		return nil, err
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -203,8 +204,9 @@ func (c *Client) Send(ctx context.Context, adAccountID string, events ...*Event)
 			r.Err = eventErr("event", "nil event")
 			continue
 		}
-		ev.hold() // until Send returns (reuse.go)
-		r.EventID = ev.id
+		ev.hold()                   // until Send returns (reuse.go)
+		c.deriveID(adAccountID, ev) // derive.go
+		r.Event, r.EventID = ev, ev.id
 		c.quality.dropped(ev.user)
 		for _, w := range ev.user.Warnings() {
 			r.Warnings = append(r.Warnings, c.userDataWarning(w))

@@ -22,13 +22,14 @@ func (e *Event) validate(now time.Time) (warnings []string, err error) {
 	case e.name == "":
 		return nil, eventErr("event_name", "missing")
 	case !e.name.wellFormed():
-		return nil, eventErr("event_name", "not lowercase letters, digits and underscores, at most 64")
+		return nil, eventErr("event_name", "not lowercase letters, digits and underscores, at most 64"+eventNameHint(e.name))
 	case e.source == "":
 		return nil, eventErr("action_source", "missing")
 	case !e.source.valid():
 		return nil, eventErr("action_source", "not web, app_android, app_ios or offline")
 	case strings.TrimSpace(e.id) == "":
-		return nil, eventErr("event_id", "missing: Pinterest needs it to de-duplicate")
+		return nil, eventErr("event_id", "missing: Pinterest needs it to de-duplicate; give the id the Pinterest Tag sent, "+
+			"or, for events only the server sees, custom_data.order_id with WithDerivedEventIDs")
 	case !validText(e.id, MaxValueLength):
 		return nil, eventErr("event_id", "not valid UTF-8 text of at most 1024 bytes")
 	case e.time <= 0:
@@ -46,7 +47,7 @@ func (e *Event) validate(now time.Time) (warnings []string, err error) {
 		warnings = append(warnings, "event_time: more than an hour ago; Pinterest reports a web or app event received this late as offline")
 	}
 	if !e.name.Known() {
-		warnings = append(warnings, "event_name: not one of the 22 names of API 5.28; sent as given")
+		warnings = append(warnings, "event_name: not one of the 22 names of API 5.28; sent as given"+eventNameHint(e.name))
 	}
 	if err := checkLimits([]textLimit{
 		{"event_source_url", e.url, maxText}, {"partner_name", e.partnerName, maxText}, {"language", e.language, maxText},
