@@ -104,7 +104,12 @@ func isLoopback(host string) bool {
 
 // WithHTTPClient sends requests with hc, for custom transports, proxies or
 // tracing. Per-attempt timeouts are still applied through the request context
-// (see WithTimeout).
+// (see WithTimeout). The client uses a copy of hc that follows no redirect
+// (so that the token and the events never go elsewhere); hc itself is not
+// changed. A transport that does not report to net/http/httptrace (one that
+// does not wrap an *http.Transport) cannot tell whether a failed request was
+// written, so its failures are taken as possibly processed
+// (ErrOutcomeUnknown).
 func WithHTTPClient(hc *http.Client) Option {
 	return optionFunc(func(c *config) error {
 		if hc == nil {

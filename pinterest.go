@@ -106,7 +106,7 @@ type EventStatus string
 // The fates of an event.
 const (
 	StatusProcessed EventStatus = "processed" // Pinterest processed the event
-	StatusFailed    EventStatus = "failed"    // the event was not processed: see EventResult.Err
+	StatusFailed    EventStatus = "failed"    // the event is not known to be processed: see EventResult.Err (ErrOutcomeUnknown: it may have been)
 )
 
 // EventResult is the fate of one event given to Send or to a Batcher.
@@ -124,8 +124,10 @@ type EventResult struct {
 	Event *Event
 	// Err says why the event failed: a *FieldError when it failed local
 	// validation, an *EventError when Pinterest failed it, an *APIError when its
-	// request failed, a context error when the call was cancelled. Nil when
-	// processed.
+	// request failed, a context error when the call was cancelled. When the
+	// request was written and no answer said what became of it, Err also
+	// matches ErrOutcomeUnknown: Pinterest may have processed the event (see
+	// ErrOutcomeUnknown for what to do). Nil when processed.
 	Err error
 	// Warnings are notes that did not fail the event: values dropped from its
 	// user data (field and reason, never the value), local notes, and
