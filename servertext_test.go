@@ -178,3 +178,32 @@ func TestServerTextScrubsTokenSourceToken(t *testing.T) {
 		t.Errorf("error %q: want the token source's token redacted", msg)
 	}
 }
+
+// A Batcher without a result handler logs a failed batch once, with the
+// capped and scrubbed cause: not once per event, and never the token.
+func TestServerTextBatcherLogsOnce(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	base := textEcho(t, 400, func(tok string, n int) string {
+		return `{"code":1,"message":` + textMsg(textHuge(tok)) + `}`
+	})
+	c, err := pinterest.NewClient(textToken, pinterest.WithBaseURL(base), pinterest.WithoutRateLimit(), pinterest.WithLogger(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.NewBatcher("549755885175")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Add(context.Background(), textEvents(500)...); err != nil {
+		t.Fatal(err)
+	}
+	_ = b.Close(context.Background()) // reports the failures; the log is what is checked
+	out := logs.String()
+	if strings.Contains(out, textToken[:12]) {
+		t.Error("the log shows the token")
+	}
+	if n := strings.Count(out, "batch failed"); n != 1 || logs.Len() > 4000 {
+		t.Errorf("%d 'batch failed' lines, %d bytes of log; want one line of at most a few KB:\n%.600s", n, logs.Len(), out)
+	}
+}
