@@ -442,6 +442,9 @@ func (b *Batcher) send(bt batch) {
 	if res.Attempts > 1 {
 		b.retried.Add(int64(res.Attempts - 1))
 	}
+	// The report reads the events (their source and time), so it runs before
+	// any is released: once its result is out, an event may be reused.
+	b.report(bt, res) // batcher_report.go
 	for i := range res.Results {
 		r := res.Results[i]
 		r.Index = bt.items[i].seq
@@ -454,7 +457,6 @@ func (b *Batcher) send(bt batch) {
 		bt.items[i].ev.release() // before its result: the handler may reuse it
 		b.deliver(r)
 	}
-	b.report(bt, res) // batcher_report.go
 }
 
 // deliver hands one result to the handler, surviving its panics.

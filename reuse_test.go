@@ -313,3 +313,39 @@ func TestRefusedAddReleases(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEventReusedElsewhereAfterItsResult: once its result is delivered, an
+// event may be reset by another goroutine (as a bulk loader does when the
+// handler hands the event back); the Batcher reads nothing of it afterwards.
+// Under -race, a read after delivery is reported.
+func TestEventReusedElsewhereAfterItsResult(t *testing.T) {
+	c := perfInProcessClient(t)
+	const n = 20
+	back := make(chan *pinterest.Event, n)
+	b, err := c.NewBatcher("549755885175", pinterest.WithBatchSize(4), pinterest.WithResultHandler(func(r pinterest.EventResult) {
+		back <- r.Event
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reset := make(chan struct{})
+	go func() {
+		defer close(reset)
+		for i := 0; i < n; i++ {
+			(<-back).Reset(pinterest.EventLead, pinterest.SourceOffline)
+		}
+	}()
+	for i := 0; i < n; i++ {
+		if err := b.Add(context.Background(), reuseEvent("order-"+strconv.Itoa(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-reset:
+	case <-time.After(10 * time.Second):
+		t.Fatal("results did not all reach the handler")
+	}
+}
