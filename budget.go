@@ -42,6 +42,7 @@ func (c *Client) sendSplit(ctx context.Context, ch chunk, results []EventResult,
 	for _, idx := range parts {
 		sub := ch
 		sub.idx, sub.prior, sub.depth = idx, ch.prior+o.attempts, ch.depth+1
+		sub.ambiguous = o.ambiguous
 		n += c.sendChunk(ctx, sub, results) // retry.go
 	}
 	return n

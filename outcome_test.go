@@ -302,3 +302,25 @@ func TestOutcomeUnknownBatcherClose(t *testing.T) {
 		}
 	}
 }
+
+// An ambiguous attempt, then a 413 whose halves fail for certain: the halves'
+// events may still have been processed by the first attempt, so their
+// outcome stays unknown.
+func TestOutcomeUnknownSurvivesA413Split(t *testing.T) {
+	srv := pinteresttest.NewServerT(t)
+	srv.Enqueue(pinteresttest.Fault{Drop: true, Process: true}, pinteresttest.Fault{Status: 413},
+		pinteresttest.Fault{Status: 400}, pinteresttest.Fault{Status: 400})
+	c := outcomeClient(t, srv.URL)
+	res, _ := c.Send(context.Background(), outcomeAcct, outcomeEvent("s-1", pinterest.SourceWeb), outcomeEvent("s-2", pinterest.SourceWeb))
+	for _, r := range res.Results {
+		if !errors.Is(r.Err, pinterest.ErrOutcomeUnknown) || !errors.Is(r.Err, pinterest.ErrInvalidRequest) {
+			t.Errorf("%s: err %v; want ErrOutcomeUnknown and the halves' 400", r.EventID, r.Err)
+		}
+		if r.Attempts != 3 {
+			t.Errorf("%s: Attempts %d, want 3 (the drop, the 413, its half)", r.EventID, r.Attempts)
+		}
+	}
+	if n := len(srv.Requests()); n != 4 {
+		t.Errorf("server saw %d requests, want 4", n)
+	}
+}

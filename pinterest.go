@@ -262,6 +262,10 @@ type chunk struct {
 	offline bool     // the events are offline ones: no ambiguous retries (retry.go)
 	prior   int      // attempts of the larger requests this one was cut from (budget.go)
 	depth   int      // how many times it was halved after a 413 (budget.go)
+	// ambiguous: a larger request this one was cut from may have been
+	// processed, so its events' outcome stays unknown unless an answer
+	// gives their statuses.
+	ambiguous bool
 }
 
 // chunks cuts the valid events (indexes into events) into requests of at

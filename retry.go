@@ -86,7 +86,7 @@ type outcome struct {
 // of each of its events into results. It returns the number of HTTP attempts.
 func (c *Client) sendChunk(ctx context.Context, ch chunk, results []EventResult) int {
 	clk, bo, start := c.cfg.clock, c.newBackOff(), c.cfg.clock.Now()
-	var o outcome
+	o := outcome{ambiguous: ch.ambiguous}
 	for {
 		if err := c.waitLimiter(ctx, ch.account); err != nil { // observer.go: Wait, observed
 			o.stop = limiterErr(ctx, err)
