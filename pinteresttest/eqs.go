@@ -73,20 +73,8 @@ func (s *Server) SetEventQualityScores(answer any) {
 // the ad account, the token and the query as the spec says, then answers
 // the array set by SetEventQualityScores.
 func (s *Server) processEQS(r *http.Request, info reqInfo) *answer {
-	switch {
-	case !validAdAccountID(info.adAccount):
-		return errorAnswer(http.StatusNotFound, 404, "Invalid ad account id.")
-	case r.Method != http.MethodGet:
-		a := errorAnswer(http.StatusMethodNotAllowed, 5, "Method not allowed")
-		a.header = http.Header{"Allow": {http.MethodGet}}
+	if a := s.checkAccess(r, info, http.MethodGet); a != nil {
 		return a
-	case !info.authorized:
-		return errorAnswer(http.StatusUnauthorized, 0, "")
-	}
-	if s.cfg.adAccounts != nil {
-		if _, ok := s.cfg.adAccounts[info.adAccount]; !ok {
-			return errorAnswer(http.StatusForbidden, 0, "")
-		}
 	}
 	if msg := checkEQSQuery(r.URL.Query()); msg != "" {
 		return errorAnswer(http.StatusBadRequest, 0, "Invalid request: "+msg)

@@ -374,6 +374,30 @@ func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// checkAccess answers, as Pinterest does, a request for an endpoint of an ad
+// account that is refused before its content is read: an invalid ad account
+// id (404), another method than the endpoint's (405), a missing or wrong
+// token (401), an ad account the token may not use (403). It returns nil
+// when the request may go on.
+func (s *Server) checkAccess(r *http.Request, info reqInfo, method string) *answer {
+	switch {
+	case !validAdAccountID(info.adAccount):
+		return errorAnswer(http.StatusNotFound, 404, "Invalid ad account id.")
+	case r.Method != method:
+		a := errorAnswer(http.StatusMethodNotAllowed, 5, "Method not allowed")
+		a.header = http.Header{"Allow": {method}}
+		return a
+	case !info.authorized:
+		return errorAnswer(http.StatusUnauthorized, 0, "")
+	}
+	if s.cfg.adAccounts != nil {
+		if _, ok := s.cfg.adAccounts[info.adAccount]; !ok {
+			return errorAnswer(http.StatusForbidden, 0, "")
+		}
+	}
+	return nil
+}
+
 // process handles a request the way Pinterest does. With commit false the
 // events are not recorded and the rate-limit history is not updated (the
 // request is only evaluated).
@@ -383,19 +407,9 @@ func (s *Server) process(r *http.Request, info reqInfo, body []byte, commit bool
 		return s.processEQS(r, info)
 	case !info.pathOK:
 		return errorAnswer(http.StatusNotFound, 404, "Not found.")
-	case !validAdAccountID(info.adAccount):
-		return errorAnswer(http.StatusNotFound, 404, "Invalid ad account id.")
-	case r.Method != http.MethodPost:
-		a := errorAnswer(http.StatusMethodNotAllowed, 5, "Method not allowed")
-		a.header = http.Header{"Allow": {http.MethodPost}}
-		return a
-	case !info.authorized:
-		return errorAnswer(http.StatusUnauthorized, 0, "")
 	}
-	if s.cfg.adAccounts != nil {
-		if _, ok := s.cfg.adAccounts[info.adAccount]; !ok {
-			return errorAnswer(http.StatusForbidden, 0, "")
-		}
+	if a := s.checkAccess(r, info, http.MethodPost); a != nil {
+		return a
 	}
 	if !s.admit(info, commit) {
 		return errorAnswer(http.StatusTooManyRequests, 0, "")
