@@ -85,7 +85,7 @@ type outcome struct {
 // before every attempt and retrying as the policy says, and writes the fate
 // of each of its events into results. It returns the number of HTTP attempts.
 func (c *Client) sendChunk(ctx context.Context, ch chunk, results []EventResult) int {
-	clk, bo, start := c.cfg.clock, c.newBackOff(), c.cfg.clock.Now()
+	bo, start := c.newBackOff(), c.cfg.clock.Now()
 	o := outcome{ambiguous: ch.ambiguous}
 	for {
 		if err := c.waitLimiter(ctx, ch.account); err != nil { // observer.go: Wait, observed
@@ -99,20 +99,7 @@ func (c *Client) sendChunk(ctx context.Context, ch chunk, results []EventResult)
 			break
 		}
 		o.ambiguous = o.ambiguous || o.last.ambiguous
-		if o.last.events != nil || !o.last.retry {
-			break
-		}
-		f := retryFacts{last: o.last, attempts: o.attempts, next: bo.NextBackOff(), start: start, now: clk.Now(), deadline: deadline(ctx)}
-		d := retryDelay(c.cfg.retry, c.cfg.noAmbiguousRetr || ch.offline, f)
-		c.penalize(ch.account, o.last, d.wait)
-		c.observeRetry(ctx, ch.account, o.attempts, o.last, d)
-		if !d.retry {
-			o.stop = d.err
-			break
-		}
-		c.logRetry(ctx, ch.account, o.attempts, d)
-		if err := sleep(ctx, clk, d.wait); err != nil {
-			o.stop = err
+		if o.last.events != nil || !o.last.retry || !c.backOff(ctx, ch, &o, bo, start) {
 			break
 		}
 	}
@@ -121,6 +108,28 @@ func (c *Client) sendChunk(ctx context.Context, ch chunk, results []EventResult)
 	}
 	o.report(ch, results) // response.go
 	return o.attempts
+}
+
+// backOff runs after an attempt that failed in a way that may be retried: it
+// asks retryDelay whether to try again and how long to wait, applies the 429
+// penalty, reports the decision, and waits. It returns false, with o.stop
+// set, when the chunk is to stop here.
+func (c *Client) backOff(ctx context.Context, ch chunk, o *outcome, bo backoff.BackOff, start time.Time) bool {
+	clk := c.cfg.clock
+	f := retryFacts{last: o.last, attempts: o.attempts, next: bo.NextBackOff(), start: start, now: clk.Now(), deadline: deadline(ctx)}
+	d := retryDelay(c.cfg.retry, c.cfg.noAmbiguousRetr || ch.offline, f)
+	c.penalize(ch.account, o.last, d.wait)
+	c.observeRetry(ctx, ch.account, o.attempts, o.last, d)
+	if !d.retry {
+		o.stop = d.err
+		return false
+	}
+	c.logRetry(ctx, ch.account, o.attempts, d)
+	if err := sleep(ctx, clk, d.wait); err != nil {
+		o.stop = err
+		return false
+	}
+	return true
 }
 
 // limiterErr is why a chunk was not sent when the limiter refused to wait.
