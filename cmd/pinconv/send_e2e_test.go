@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,18 +22,10 @@ func eventIDs(srv *pinteresttest.Server) map[string]int {
 	return m
 }
 
+// readRejects returns the rows of a rejects file, without its header.
 func readRejects(t *testing.T, path string) [][]string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs[1:]
+	return readCSV(t, path)[1:]
 }
 
 func TestSend(t *testing.T) {
